@@ -1,0 +1,73 @@
+"""The application factory."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_config(app: Flask, config: str | Mapping | None) -> None:
+    from config import CONFIGS
+
+    overrides = dict(config) if isinstance(config, Mapping) else {}
+    name = config if isinstance(config, str) else overrides.pop("AWARD_CONFIG", None)
+    name = name or os.environ.get("AWARD_CONFIG", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"AWARD_CONFIG must be one of {sorted(CONFIGS)}, not {name!r}")
+    settings = CONFIGS[name]
+    app.config.from_object(settings)
+    settings.init_app(app.config)
+    app.config.update(overrides)
+    app.config["AWARD_CONFIG"] = name
+
+
+def _init_extensions(app: Flask) -> None:
+    from award_app.accounts.services import load_user
+    from award_app.database import configure_engine
+    from award_app.extensions import babel, csrf, db, login_manager, migrate
+    from award_app.i18n import select_locale
+
+    db.init_app(app)
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from award_app.accounts.cli import bp as accounts_cli
+    from award_app.accounts.views import bp as accounts
+    from award_app.dashboard.views import bp as dashboard
+    from award_app.demo.cli import bp as demo_cli
+    from award_app.rounds.cli import bp as rounds_cli
+    from award_app.rounds.views import bp as rounds
+
+    for blueprint in (dashboard, accounts, rounds, accounts_cli, rounds_cli, demo_cli):
+        app.register_blueprint(blueprint)
+
+
+def create_app(config: str | Mapping | None = None) -> Flask:
+    """Build the app. `config` names a configuration in config.py (default: $AWARD_CONFIG, else
+    development) or is a mapping of settings, with an optional "AWARD_CONFIG" name, laid over it."""
+    from award_app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from award_app.errors import register_error_handlers
+    from award_app.i18n import register_template_helpers
+    from award_app.security import register_security_headers
+
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
+    _load_config(app, config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+    _init_extensions(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    return app

@@ -1,0 +1,1 @@
+"""Users, roles, scoped memberships, sign-in and registration (foundation)."""

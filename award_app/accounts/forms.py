@@ -1,0 +1,83 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from award_app.accounts.models import ApplicantKind, Role
+from award_app.formfields import email, equal_to, length, optional, password_rules, required
+
+APPLICANT_KIND_LABELS = {
+    ApplicantKind.SCHOOL: _l("A school (principal or delegate)"),
+    ApplicantKind.YOUNG_PERSON: _l("A young person nominating myself"),
+    ApplicantKind.YOUTH_NOMINATOR: _l("A nominator of a young person"),
+    ApplicantKind.PROVINCE_COMMITTEE: _l("A provincial People's Committee proposing a city"),
+}
+ROLE_LABELS = {
+    Role.APPLICANT: _l("Applicant"),
+    Role.SECRETARIAT: _l("Secretariat"),
+    Role.APPROVER: _l("Approver"),
+    Role.AUDITOR: _l("Auditor"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[required(), length(254)])
+    password = PasswordField(_l("Password"), validators=[required(), length(200)])
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[required(), length(200, 2)])
+    email = EmailField(_l("E-mail"), validators=[required(), email(), length(254)])
+    applicant_kind = SelectField(
+        _l("I register as"), choices=[SelectChoice(k.value, label) for k, label in APPLICANT_KIND_LABELS.items()],
+        validators=[required()],
+    )
+    organisation = StringField(_l("School, organisation or People's Committee"),
+                               validators=[optional(), length(300)])
+    province_id = SelectField(_l("Province or city"), validators=[required()])
+    phone = StringField(_l("Phone"), validators=[optional(), length(40)])
+    password = PasswordField(_l("Password (at least 10 characters)"), validators=password_rules())
+    confirm = PasswordField(_l("Repeat the password"), validators=[required(), equal_to("password")])
+    consent = BooleanField(_l("I have read the privacy notice and agree that my data is processed for the award."),
+                           validators=[required()])
+
+
+class StaffAccountForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[required(), length(200, 2)])
+    email = EmailField(_l("E-mail"), validators=[required(), email(), length(254)])
+    organisation = StringField(_l("Organisation"), validators=[optional(), length(300)])
+    roles = MultiCheckboxField(_l("Roles"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+    password = PasswordField(_l("First password (at least 10 characters; the user changes it)"),
+                             validators=password_rules())
+
+
+class AccountEditForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+    endorser_scopes = MultiCheckboxField(_l("Endorser of (province – programme)"), choices=[])
+    active = BooleanField(_l("Account active"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[required(), length(200)])
+    password = PasswordField(_l("New password (at least 10 characters)"), validators=password_rules())
+    confirm = PasswordField(_l("Repeat the new password"), validators=[required(), equal_to("password")])
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")],
+                       validators=[required()])
+    next = StringField(validators=[optional(), length(500)])

@@ -1,0 +1,134 @@
+"""Users, their global roles and their scoped memberships (endorser of a province, council member)."""
+
+import enum
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.extensions import db
+from award_app.rounds.models import ProgrammeCode
+
+
+class Role(enum.StrEnum):
+    APPLICANT = "applicant"
+    SECRETARIAT = "secretariat"
+    APPROVER = "approver"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = (Role.SECRETARIAT, Role.APPROVER, Role.AUDITOR, Role.ADMIN)
+
+
+class ApplicantKind(enum.StrEnum):
+    SCHOOL = "school"
+    YOUNG_PERSON = "young_person"
+    YOUTH_NOMINATOR = "youth_nominator"
+    PROVINCE_COMMITTEE = "province_committee"
+
+
+# Which programme each kind of applicant may enter.
+APPLICANT_PROGRAMMES = {
+    ApplicantKind.SCHOOL: ProgrammeCode.ECO_SCHOOL,
+    ApplicantKind.YOUNG_PERSON: ProgrammeCode.YOUTH,
+    ApplicantKind.YOUTH_NOMINATOR: ProgrammeCode.YOUTH,
+    ApplicantKind.PROVINCE_COMMITTEE: ProgrammeCode.CITY,
+}
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(NFCText(200))
+    organisation: Mapped[str] = mapped_column(NFCText(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    applicant_kind: Mapped[ApplicantKind | None] = mapped_column(str_enum(ApplicantKind))
+    province_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(20))
+    # Raised on password change, reset or disabling: every cookie carrying the old value is dead.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    role_grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    endorser_scopes: Mapped[list["EndorserScope"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    council_memberships: Mapped[list["CouncilMembership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    province = relationship("Province")
+
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(g.role for g in self.role_grants)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class RoleGrant(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+
+class EndorserScope(db.Model):
+    """An endorser confirms nominations of one province for one programme."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    province_id: Mapped[str] = mapped_column(ForeignKey("province.id"))
+    programme_code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), ForeignKey("programme.code"))
+
+    user: Mapped[User] = relationship(back_populates="endorser_scopes")
+    province = relationship("Province")
+    programme = relationship("Programme")
+
+    __table_args__ = (UniqueConstraint("user_id", "province_id", "programme_code"),)
+
+
+class CouncilMembership(db.Model):
+    """A juror (or the chair) of one round's selection council."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    is_chair: Mapped[bool] = mapped_column(default=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="council_memberships")
+    round = relationship("Round")
+
+    __table_args__ = (UniqueConstraint("user_id", "round_id"),)

@@ -1,0 +1,122 @@
+"""Registration, sign-in, staff accounts and roles. Services flush; the caller commits."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from award_app.accounts.models import ApplicantKind, EndorserScope, Role, RoleGrant, User
+from award_app.audit.services import record
+from award_app.columns import utcnow
+from award_app.errors import DomainError
+from award_app.extensions import db
+from award_app.text import nfc
+
+
+class EmailTaken(DomainError):
+    default_message = _l("An account with this e-mail already exists.")
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def _new_user(email: str, password: str, full_name: str, **fields) -> User:
+    email = email.strip().lower()
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise EmailTaken()
+    user = User(email=email, full_name=nfc(full_name), **fields)
+    user.set_password(password)
+    db.session.add(user)
+    return user
+
+
+def register_applicant(*, email: str, password: str, full_name: str, applicant_kind: ApplicantKind,
+                       organisation: str, phone: str, province_id: str | None, locale: str | None,
+                       notice_version: str) -> User:
+    """Self-registration records consent to the privacy notice (Decree 13/2023/NĐ-CP)."""
+    user = _new_user(email, password, full_name, applicant_kind=applicant_kind, organisation=nfc(organisation),
+                     phone=phone.strip(), province_id=province_id, locale=locale, consent_at=utcnow(),
+                     privacy_notice_version=notice_version)
+    user.role_grants.append(RoleGrant(role=Role.APPLICANT))
+    db.session.flush()
+    record("account.registered", user, actor=user, applicant_kind=applicant_kind, notice=notice_version)
+    return user
+
+
+def create_staff_account(*, email: str, password: str, full_name: str, organisation: str, roles: set[Role],
+                         actor=None) -> User:
+    user = _new_user(email, password, full_name, organisation=nfc(organisation))
+    for role in sorted(roles):
+        user.role_grants.append(RoleGrant(role=role))
+    db.session.flush()
+    record("account.created", user, actor=actor, roles=sorted(roles))
+    return user
+
+
+def set_roles(user: User, roles: set[Role], *, actor=None) -> None:
+    old = user.roles
+    for grant in list(user.role_grants):
+        if grant.role not in roles:
+            user.role_grants.remove(grant)
+    for role in sorted(roles - old):
+        user.role_grants.append(RoleGrant(role=role))
+    if old != roles:
+        db.session.flush()
+        record("account.roles_changed", user, actor=actor, old=sorted(old), new=sorted(roles))
+
+
+def set_endorser_scopes(user: User, scopes: set[tuple[str, str]], *, actor=None) -> None:
+    """`scopes` holds (province_id, programme_code) pairs."""
+    old = {(s.province_id, str(s.programme_code)) for s in user.endorser_scopes}
+    for scope in list(user.endorser_scopes):
+        if (scope.province_id, str(scope.programme_code)) not in scopes:
+            user.endorser_scopes.remove(scope)
+    for province_id, programme_code in sorted(scopes - old):
+        user.endorser_scopes.append(EndorserScope(province_id=province_id, programme_code=programme_code))
+    if old != scopes:
+        db.session.flush()
+        record("account.endorser_scopes_changed", user, actor=actor, old=sorted(old), new=sorted(scopes))
+
+
+def set_active(user: User, active: bool, *, actor=None) -> None:
+    """Disabling an account also ends every session it has."""
+    if user.is_active_account == active:
+        return
+    user.is_active_account = active
+    if not active:
+        user.session_version += 1
+    record("account.enabled" if active else "account.disabled", user, actor=actor)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The same answer (None) for an unknown account, a wrong password and a disabled account."""
+    user = find_user_by_email(email)
+    if user is None or not user.check_password(password) or not user.is_active:
+        record("auth.sign_in_failed", user, actor=None, email=email.strip().lower()[:254])
+        return None
+    user.last_login_at = utcnow()
+    record("auth.sign_in", user, actor=user)
+    return user
+
+
+def change_password(user: User, new_password: str, *, actor=None) -> None:
+    """Every other session of this user ends: their cookies carry the old session version."""
+    user.set_password(new_password)
+    user.session_version += 1
+    record("account.password_changed", user, actor=actor or user)
+
+
+def set_locale(user: User, locale: str) -> None:
+    if user.locale != locale:
+        user.locale = locale
+        record("account.locale_changed", user, actor=user, locale=locale)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id carries the session version, so old cookies stop working."""
+    ident, _, version = user_id.partition(".")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_version != int(version) or not user.is_active:
+        return None
+    return user

@@ -1,0 +1,217 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from award_app.accounts import services
+from award_app.accounts.forms import (
+    ROLE_LABELS,
+    AccountEditForm,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    RegistrationForm,
+    StaffAccountForm,
+)
+from award_app.accounts.models import ApplicantKind, Role, User
+from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
+from award_app.audit.services import record
+from award_app.columns import utcnow
+from award_app.extensions import db
+from award_app.i18n import localized
+from award_app.rounds.models import Programme, Province
+from award_app.rounds.services import provinces_valid_on
+from award_app.text import person_sort_key
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+@bp.app_template_global()
+def role_names(user) -> list[str]:
+    """Global roles, then the scoped ones (juror, chair, endorser), in the user's language."""
+    names = [str(ROLE_LABELS[role]) for role in Role if role in user.roles]
+    if user.endorser_scopes:
+        names.append(_("Endorser"))
+    memberships = [m for m in user.council_memberships if not m.withdrawn_at]
+    if any(m.is_chair for m in memberships):
+        names.append(_("Council chair"))
+    elif memberships:
+        names.append(_("Juror"))
+    return names
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Follow only local paths after sign-in: "/rounds/3", never "//evil.example" or "https://…"."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
+        flash(_("The e-mail or the password is not right."), "error")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    # CSRFProtect has already refused a POST without a valid token.
+    record("auth.sign_out", current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+def _province_choices():
+    provinces = provinces_valid_on(utcnow().date())
+    return [SelectChoice("", _("— choose —"))] + [SelectChoice(p.id, p.name) for p in provinces]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if not can_register_as_applicant(current_user):
+        return redirect(url_for("dashboard.home"))
+    form = RegistrationForm()
+    form.province_id.choices = _province_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.register_applicant(
+                email=form.email.data, password=form.password.data, full_name=form.full_name.data,
+                applicant_kind=ApplicantKind(form.applicant_kind.data), organisation=form.organisation.data or "",
+                phone=form.phone.data or "", province_id=form.province_id.data or None,
+                locale=str(get_locale()), notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+            )
+        except services.EmailTaken:
+            form.email.errors.append(_("An account with this e-mail already exists. Sign in instead."))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("dashboard.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("accounts/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user.check_password(form.current.data):
+            form.current.errors.append(_("The current password is not right."))
+        else:
+            services.change_password(user, form.password.data)
+            db.session.commit()
+            login_user(user)  # this session goes on with the new session version; the others end
+            flash(_("Your password is changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("dashboard.home"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    form = LanguageForm()
+    back = safe_next(form.next.data, url_for("dashboard.home"))
+    if not form.validate_on_submit():
+        return redirect(back)
+    response = redirect(back)
+    if current_user.is_authenticated:
+        services.set_locale(current_user._get_current_object(), form.lang.data)
+        db.session.commit()
+    response.set_cookie("lang", form.lang.data, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+# -- administration of accounts -------------------------------------------------------------
+
+def _require_admin():
+    if not can_manage_accounts(current_user):
+        abort(404)
+
+
+@bp.route("/admin/")
+@login_required
+def admin_list():
+    _require_admin()
+    users = db.session.scalars(select(User).options(selectinload(User.endorser_scopes))).all()
+    users.sort(key=lambda u: person_sort_key(u.full_name))
+    return render_template("accounts/admin_list.html", users=users)
+
+
+@bp.route("/admin/new", methods=["GET", "POST"])
+@login_required
+def admin_new():
+    _require_admin()
+    form = StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_staff_account(
+                email=form.email.data, password=form.password.data, full_name=form.full_name.data,
+                organisation=form.organisation.data or "", roles={Role(r) for r in form.roles.data},
+            )
+        except services.EmailTaken:
+            form.email.errors.append(_("An account with this e-mail already exists."))
+        else:
+            db.session.commit()
+            flash(_("The account of %(name)s is created.", name=user.full_name), "success")
+            return redirect(url_for("accounts.admin_edit", user_id=user.id))
+    return render_template("accounts/admin_new.html", form=form)
+
+
+def _scope_choices():
+    provinces = provinces_valid_on(utcnow().date())
+    programmes = db.session.scalars(select(Programme).order_by(Programme.position)).all()
+    return [SelectChoice(f"{p.id}|{g.code}", f"{p.name} – {localized(g, 'name')}")
+            for p in provinces for g in programmes]
+
+
+@bp.route("/admin/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def admin_edit(user_id: int):
+    _require_admin()
+    user = db.get_or_404(User, user_id)
+    form = AccountEditForm()
+    form.endorser_scopes.choices = _scope_choices()
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.endorser_scopes.data = [f"{s.province_id}|{s.programme_code}" for s in user.endorser_scopes]
+        form.active.data = user.is_active_account
+    if form.validate_on_submit():
+        if user.id == current_user.id and (Role.ADMIN.value not in form.roles.data or not form.active.data):
+            flash(_("You cannot remove your own administrator role or disable your own account."), "error")
+        else:
+            actor = current_user._get_current_object()
+            services.set_roles(user, {Role(r) for r in form.roles.data}, actor=actor)
+            scopes = {tuple(v.split("|", 1)) for v in form.endorser_scopes.data}
+            services.set_endorser_scopes(user, scopes, actor=actor)
+            services.set_active(user, form.active.data, actor=actor)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.admin_edit", user_id=user.id))
+    provinces = {p.id: p for p in db.session.scalars(select(Province))}
+    return render_template("accounts/admin_edit.html", form=form, user=user, provinces=provinces)

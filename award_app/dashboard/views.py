@@ -1,0 +1,81 @@
+"""The home page: for each role the user holds, what they can do next."""
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from award_app.accounts.models import APPLICANT_PROGRAMMES, ApplicantKind, Role, User
+from award_app.accounts.permissions import active_council_rounds, can_manage_accounts
+from award_app.extensions import db
+from award_app.rounds.models import Programme, Round, RoundState
+from award_app.rounds.permissions import can_approve_round, can_edit_calendar, can_list_rounds
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.app_template_global()
+def nav_links(user) -> list[dict]:
+    """The main menu: only what this user may open."""
+    links = []
+    if can_list_rounds(user):
+        links.append({"url": url_for("rounds.index"), "label": _("Programmes and rounds")})
+    if can_edit_calendar(user):
+        links.append({"url": url_for("rounds.calendar"), "label": _("Calendar")})
+    if can_manage_accounts(user):
+        links.append({"url": url_for("accounts.admin_list"), "label": _("Accounts")})
+    return links
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers: no database, no session."""
+    return Response("ok", mimetype="text/plain")
+
+
+def _rounds_in(states: tuple[RoundState, ...], programme_code=None) -> list[Round]:
+    query = select(Round).where(Round.state.in_(states)).options(selectinload(Round.programme))
+    if programme_code is not None:
+        query = query.where(Round.programme_code == programme_code)
+    return list(db.session.scalars(query.order_by(Round.closes_at)))
+
+
+def _applicant_section(user: User) -> dict:
+    programme = APPLICANT_PROGRAMMES.get(user.applicant_kind) if user.applicant_kind else None
+    return {"open_rounds": _rounds_in((RoundState.OPEN,), programme)}
+
+
+def _secretariat_section() -> dict:
+    programmes = db.session.scalars(
+        select(Programme).order_by(Programme.position).options(selectinload(Programme.rounds))
+    ).all()
+    return {"programmes": programmes}
+
+
+def _approver_section(user: User) -> dict:
+    return {"awaiting": [r for r in _rounds_in((RoundState.COUNCIL,)) if can_approve_round(user, r)]}
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    user = current_user._get_current_object()
+    sections = {}
+    if user.has_role(Role.APPLICANT):
+        sections["applicant"] = _applicant_section(user)
+    if user.has_role(Role.SECRETARIAT):
+        sections["secretariat"] = _secretariat_section()
+    if user.has_role(Role.APPROVER):
+        sections["approver"] = _approver_section(user)
+    if user.has_role(Role.AUDITOR):
+        sections["auditor"] = {"rounds": _rounds_in(tuple(RoundState))}
+    if user.has_role(Role.ADMIN):
+        sections["admin"] = {"users": db.session.scalar(select(db.func.count()).select_from(User))}
+    if user.endorser_scopes:
+        sections["endorser"] = {"scopes": user.endorser_scopes}
+    council = active_council_rounds(user)
+    if council:
+        sections["juror"] = {"rounds": council}
+    return render_template("dashboard/home.html", sections=sections, ApplicantKind=ApplicantKind)

@@ -1,0 +1,1 @@
+"""Reference data shipped with the package (provinces.csv from the shared rule book)."""

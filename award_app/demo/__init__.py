@@ -1,0 +1,1 @@
+"""Demo accounts and rounds for development."""

@@ -1,0 +1,83 @@
+"""Domain errors raised by services, and how the web answers them."""
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from award_app.extensions import db
+
+
+class DomainError(Exception):
+    """A rule refused the action; the message is shown to the user in their language."""
+
+    default_message = _l("This action is not possible.")
+
+    def __init__(self, message=None):
+        # Kept lazy (one message or several) and put into words in the reader's language when shown.
+        self.messages = list(message) if isinstance(message, list | tuple) else [message or self.default_message]
+        super().__init__()
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(m) for m in self.messages)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotAllowed(DomainError):
+    default_message = _l("You may not do this.")
+
+
+class InvalidTransition(DomainError):
+    default_message = _l("This step is not possible in the current state.")
+
+
+class StaleEdit(DomainError):
+    default_message = _l(
+        "Someone else saved this in the meantime. Your input is kept below; check it and save again."
+    )
+
+
+class RoundFrozen(DomainError):
+    default_message = _l("The round is approved and frozen: nothing that decided the result can change.")
+
+
+class RoundNotEditable(DomainError):
+    default_message = _l("The round can only be edited while it is a draft.")
+
+
+def _safe_back() -> str:
+    target = request.referrer or ""
+    host = request.host_url
+    return target if target.startswith(host) else url_for("dashboard.home")
+
+
+def _handle_domain_error(error: DomainError):
+    db.session.rollback()
+    flash(str(error.message), "error")
+    return redirect(_safe_back())
+
+
+def _not_found(error):
+    return render_template("errors/404.html"), 404
+
+
+def _bad_request(error):
+    return render_template("errors/400.html", description=getattr(error, "description", "")), 400
+
+
+def _too_large(error):
+    return render_template("errors/413.html"), 413
+
+
+def _server_error(error):
+    db.session.rollback()
+    return render_template("errors/500.html"), 500
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(400, _bad_request)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(413, _too_large)
+    app.register_error_handler(500, _server_error)

@@ -1,0 +1,53 @@
+"""Locale choice and how dates, times and numbers are shown (Vietnamese first)."""
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The user's saved choice, else the language cookie, else Accept-Language, else Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get("lang")
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def show_date(value: date | datetime | None) -> str:
+    """24/11/2026, in Viet Nam's time for datetimes."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd/MM/yyyy")
+    return format_date(value, "dd/MM/yyyy")
+
+
+def show_datetime(value: datetime | None) -> str:
+    return format_datetime(value, "dd/MM/yyyy HH:mm") if value is not None else ""
+
+
+def show_number(value, places: int = 2) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
+
+
+def localized(obj, field: str) -> str:
+    """obj.name_vi or obj.name_en for the current locale, falling back to Vietnamese."""
+    value = getattr(obj, f"{field}_en", "") if str(get_locale()) == "en" else ""
+    return value or getattr(obj, f"{field}_vi")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(show_date, "date")
+    app.add_template_filter(show_datetime, "datetime")
+    app.add_template_filter(show_number, "number")
+    app.add_template_global(localized, "localized")
+    app.add_template_global(get_locale, "get_locale")

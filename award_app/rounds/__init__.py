@@ -1,0 +1,1 @@
+"""Programmes, provinces, the working-day calendar and rounds (foundation)."""

@@ -1,0 +1,104 @@
+"""Configurations: Development (SQLite in instance/), Testing, Production (all from the environment)."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'award.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    UPLOAD_FOLDER = str(INSTANCE / "uploads")
+    REDIS_URL: str | None = None
+    # Flask-WTF tokens live as long as the session: a juror writing long comments keeps the form.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 210 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "giaithuong@localhost"
+    MINISTRY_NAME = "Bộ Nông nghiệp và Môi trường"
+    PRIVACY_NOTICE_VERSION = "2026-1"
+    DEMO_PASSWORD = None
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    @classmethod
+    def init_app(cls, config: dict) -> None:
+        """Settings read when the app is built, not when this module is imported."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    # A fixed key for the local demo only; Production refuses to start without its own.
+    SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+    DEMO_PASSWORD = "demo-2026"  # noqa: S105 - the README lists it for the demo accounts
+
+    @classmethod
+    def init_app(cls, config: dict) -> None:
+        url = database_url(os.environ.get("DATABASE_URL"))
+        if url:
+            config["SQLALCHEMY_DATABASE_URI"] = url
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # Fast hashing keeps the suite quick; every other configuration uses scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    DEMO_PASSWORD = "demo-2026"  # noqa: S105
+
+
+def database_url(url: str | None) -> str | None:
+    """Accept plain postgresql:// URLs and use psycopg 3 for them."""
+    if url and url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url and url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://"):]
+    return url
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def init_app(cls, config: dict) -> None:
+        """Read secrets and services from the environment at start-up; refuse to start without a key."""
+        env = os.environ
+        if not env.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in the environment for production.")
+        config["SECRET_KEY"] = env["SECRET_KEY"]
+        config["SQLALCHEMY_DATABASE_URI"] = (
+            database_url(env.get("DATABASE_URL")) or Config.SQLALCHEMY_DATABASE_URI
+        )
+        config["REDIS_URL"] = env.get("REDIS_URL") or None
+        config["UPLOAD_FOLDER"] = env.get("UPLOAD_FOLDER", Config.UPLOAD_FOLDER)
+        config["MAIL_SERVER"] = env.get("MAIL_SERVER")
+        config["MAIL_PORT"] = int(env.get("MAIL_PORT", "25"))
+        config["MAIL_USE_TLS"] = env.get("MAIL_USE_TLS", "0") == "1"
+        config["MAIL_USERNAME"] = env.get("MAIL_USERNAME")
+        config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
+        config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
+        # The one documented exception: cookies over plain HTTP for a benchmark on 127.0.0.1.
+        if env.get("AWARD_INSECURE_COOKIES") == "1":
+            config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from award_app import create_app
+from award_app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_argument_takes_the_configuration_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AWARD_CONFIG", "testing")
+    assert create_app().config["TESTING"] is True
+    monkeypatch.delenv("AWARD_CONFIG")
+    assert create_app().config["AWARD_CONFIG"] == "development"
+
+
+def test_instance_and_templates_are_the_top_level_folders():
+    app = create_app("testing")
+    assert Path(app.instance_path) == ROOT / "instance"
+    assert Path(app.template_folder) == ROOT / "templates"
+
+
+def test_development_keeps_its_database_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app("development")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{ROOT / 'instance' / 'award.db'}"
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_reads_its_services_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://award@db.internal/award")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.vn")
+    app = create_app("production")
+    assert app.config["SECRET_KEY"] == "s" * 40
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://award@db.internal/award"
+    assert app.config["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+    assert app.config["MAIL_SERVER"] == "smtp.example.vn"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_an_unknown_configuration_name_is_refused():
+    with pytest.raises(RuntimeError, match="AWARD_CONFIG"):
+        create_app("staging")
+
+
+def test_health_check_touches_neither_database_nor_session(app, client):
+    statements = []
+
+    def count(*args):
+        statements.append(args)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/healthz")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert response.get_data(as_text=True) == "ok"
+    assert statements == []
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")

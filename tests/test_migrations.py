@@ -1,0 +1,73 @@
+"""An empty database upgraded from zero equals the models: no migration is missing."""
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from award_app import create_app
+from award_app.extensions import db
+from config import database_url
+
+POSTGRES_URL = database_url(os.environ.get("TEST_DATABASE_URL") or None)
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if POSTGRES_URL else []))
+def empty_database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = make_url(POSTGRES_URL)
+    name = f"award_migrate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_migrations_from_zero_match_the_models(empty_database_url):
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+            tables = set(inspect(connection).get_table_names())
+        db.engine.dispose()
+    assert differences == []
+    assert {"user", "round", "audit_event", "province", "programme"} <= tables
+
+
+def test_migrated_audit_log_refuses_update_and_delete(empty_database_url):
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO audit_event (at, action, details) VALUES "
+                                    "(CURRENT_TIMESTAMP, 'test.event', '{}')"))
+        for statement in ("UPDATE audit_event SET action = 'changed'", "DELETE FROM audit_event"):
+            with pytest.raises(Exception, match="append-only"), db.engine.begin() as connection:
+                connection.execute(text(statement))
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT action FROM audit_event")).scalars().all() == ["test.event"]
+        db.engine.dispose()
+
+
+def test_migration_files_are_date_prefixed_and_described():
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    files = sorted(versions.glob("*.py"))
+    assert files
+    for path in files:
+        assert path.name[:8].isdigit() and path.name[8] == "_", path.name
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert len(first_line.strip('"')) > 10, f"{path.name} has no message"
