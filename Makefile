@@ -48,11 +48,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 award_app/translations/%/LC_MESSAGES/messages.mo: award_app/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d award_app/translations -D messages -l $* -i $< -o $@
+	$(BIN)/pybabel compile -d award_app/translations -D messages -l $* -i $< -o $@
 
 # Refresh the catalogues after changing visible text; English copies the message ids.
 translations-extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o award_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o award_app/translations/messages.pot . templates/_macros
 	$(BIN)/pybabel update -i award_app/translations/messages.pot -d award_app/translations --no-fuzzy-matching
 	$(BIN)/python -c "$$FILL_ENGLISH" award_app/translations/en/LC_MESSAGES/messages.po
 

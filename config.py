@@ -19,7 +19,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 210 * 1024 * 1024
+    UPLOAD_MAX_FILE_MB = 20
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # one file per request, with the form around it
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
@@ -30,6 +31,7 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "giaithuong@localhost"
     MINISTRY_NAME = "Bộ Nông nghiệp và Môi trường"
+    MINISTRY_NAME_EN = "Ministry of Agriculture and Environment"
     PRIVACY_NOTICE_VERSION = "2026-1"
     DEMO_PASSWORD = None
     PASSWORD_HASH_METHOD = "scrypt"

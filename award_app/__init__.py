@@ -45,12 +45,21 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from award_app.accounts.cli import bp as accounts_cli
     from award_app.accounts.views import bp as accounts
+    from award_app.approval.views import bp as approval
+    from award_app.certificates.views import bp as certificates
     from award_app.dashboard.views import bp as dashboard
     from award_app.demo.cli import bp as demo_cli
+    from award_app.eligibility.views import bp as eligibility
+    from award_app.exports.views import bp as exports
+    from award_app.jury.views import bp as jury
+    from award_app.nominations.views import bp as nominations
+    from award_app.ranking.views import bp as ranking
     from award_app.rounds.cli import bp as rounds_cli
     from award_app.rounds.views import bp as rounds
+    from award_app.scoring.views import bp as scoring
 
-    for blueprint in (dashboard, accounts, rounds, accounts_cli, rounds_cli, demo_cli):
+    pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
+    for blueprint in (dashboard, accounts, rounds, *pipeline, accounts_cli, rounds_cli, demo_cli):
         app.register_blueprint(blueprint)
 
 

@@ -1,19 +1,18 @@
 """Form pieces every stage uses: validators with Vietnamese and English messages, local times."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    DateTimeLocalField,
-    DecimalField,
-    IntegerField,
-    ValidationError,
-    validators,
-)
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, StringField, ValidationError, validators
+from wtforms.widgets import TextInput
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(VIETNAM).date()
 
 
 def required():
@@ -36,8 +35,11 @@ def email():
 
 
 def number_range(low: int | float, high: int | float):
-    return validators.NumberRange(min=low, max=high, message=_l(
-        "Enter a number from %(low)s to %(high)s.", low=low, high=high))
+    """Checked only when the text was a number at all: one clear message per mistake."""
+    def check(form, field):
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+    return check
 
 
 def password_rules():
@@ -49,30 +51,59 @@ def equal_to(other: str):
     return validators.EqualTo(other, message=_l("The two passwords do not match."))
 
 
-class LocalDateTimeField(DateTimeLocalField):
-    """Typed and shown in Viet Nam's time (Asia/Ho_Chi_Minh); stored as aware UTC."""
+# Dates are typed as text in the Vietnamese order, whatever language the browser speaks
+# (a date picker would show mm/dd/yyyy in an English browser). ISO is accepted too.
+DAY_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
+MOMENT_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+
+
+def _parse(text: str, formats: tuple[str, ...]) -> datetime | None:
+    for pattern in formats:
+        try:
+            return datetime.strptime(" ".join(text.split()), pattern)
+        except ValueError:
+            continue
+    return None
+
+
+class LocalDateTimeField(StringField):
+    """Typed and shown in Viet Nam's time (Asia/Ho_Chi_Minh) as 31/12/2026 17:00; stored as aware UTC."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], **kwargs)
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy hh:mm", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date and time such as 31/12/2026 17:00.")) from error
-        if self.data is not None:
-            self.data = self.data.replace(tzinfo=VIETNAM).astimezone(UTC)
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        moment = _parse(text, MOMENT_FORMATS)
+        if moment is None:
+            self.data = None
+            raise ValueError(_l("Enter a date and time such as 31/12/2026 17:00."))
+        self.data = moment.replace(tzinfo=VIETNAM).astimezone(UTC)
 
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
         if isinstance(self.data, datetime):
-            return self.data.astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")
+            return self.data.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
         return ""
 
 
 class WholeNumberField(IntegerField):
+    """A text box with a numeric keypad: what was typed stays visible when it is not a number."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
     def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(".", "").replace(" ", "")] if valuelist[0].strip() else []
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -80,9 +111,15 @@ class WholeNumberField(IntegerField):
 
 
 class NumberField(DecimalField):
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(label, validators, **kwargs)
+
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].replace(",", ".")]  # Vietnamese writes 12,5
+            valuelist = [valuelist[0].strip().replace(",", ".")] if valuelist[0].strip() else []  # 12,5
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -92,12 +129,30 @@ class NumberField(DecimalField):
             raise ValueError(_l("Enter a number, such as 12,5."))
 
 
-class DayField(DateField):
+class DayField(StringField):
+    """A date typed as 31/12/2026 (or 2026-12-31)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"placeholder": "dd/mm/yyyy", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+
     def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a date such as 31/12/2026.")) from error
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        moment = _parse(text, DAY_FORMATS)
+        if moment is None:
+            self.data = None
+            raise ValueError(_l("Enter a date such as 31/12/2026."))
+        self.data = moment.date()
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if isinstance(self.data, date):
+            return self.data.strftime("%d/%m/%Y")
+        return ""
 
 
 def not_before(other_field: str, message):
@@ -106,3 +161,7 @@ def not_before(other_field: str, message):
         if field.data is not None and other is not None and field.data <= other:
             raise ValidationError(message)
     return check
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels."""

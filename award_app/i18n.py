@@ -39,6 +39,10 @@ def show_number(value, places: int = 2) -> str:
     return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
 
+def weekday_name(day: date) -> str:
+    return format_date(day, "EEEE")
+
+
 def localized(obj, field: str) -> str:
     """obj.name_vi or obj.name_en for the current locale, falling back to Vietnamese."""
     value = getattr(obj, f"{field}_en", "") if str(get_locale()) == "en" else ""
@@ -50,4 +54,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(show_datetime, "datetime")
     app.add_template_filter(show_number, "number")
     app.add_template_global(localized, "localized")
+    app.add_template_global(weekday_name, "weekday_name")
     app.add_template_global(get_locale, "get_locale")

@@ -8,9 +8,15 @@ from sqlalchemy.orm import selectinload
 
 from award_app.accounts.models import APPLICANT_PROGRAMMES, ApplicantKind, Role, User
 from award_app.accounts.permissions import active_council_rounds, can_manage_accounts
+from award_app.certificates.services import certificates_of_applicant
+from award_app.columns import utcnow
 from award_app.extensions import db
+from award_app.jury.permissions import can_manage_council
+from award_app.nominations.models import Nomination
+from award_app.nominations.permissions import can_list_nominations, can_start_nomination
+from award_app.ranking.permissions import can_view_ranking
 from award_app.rounds.models import Programme, Round, RoundState
-from award_app.rounds.permissions import can_approve_round, can_edit_calendar, can_list_rounds
+from award_app.rounds.permissions import can_approve_round, can_edit_calendar, can_list_rounds, can_manage_rounds
 
 bp = Blueprint("dashboard", __name__)
 
@@ -25,6 +31,26 @@ def nav_links(user) -> list[dict]:
         links.append({"url": url_for("rounds.calendar"), "label": _("Calendar")})
     if can_manage_accounts(user):
         links.append({"url": url_for("accounts.admin_list"), "label": _("Accounts")})
+    return links
+
+
+@bp.app_template_global()
+def round_links(user, round_) -> list[dict]:
+    """The stage pages of a round that this user may open, in pipeline order."""
+    links = []
+    if can_list_nominations(user, round_):
+        links.append({"url": url_for("nominations.by_round", round_id=round_.id), "label": _("Nominations")})
+    if can_manage_rounds(user):
+        links.append({"url": url_for("eligibility.queue", round_id=round_.id), "label": _("Screening")})
+    if can_manage_council(user, round_):
+        links.append({"url": url_for("jury.council", round_id=round_.id), "label": _("Selection council")})
+        links.append({"url": url_for("jury.assignments", round_id=round_.id), "label": _("Assignments")})
+    if can_view_ranking(user, round_):
+        links.append({"url": url_for("ranking.show", round_id=round_.id), "label": _("Ranking")})
+    if can_list_rounds(user) and round_.state in (RoundState.COUNCIL, RoundState.APPROVED, RoundState.PUBLISHED):
+        links.append({"url": url_for("approval.approve", round_id=round_.id), "label": _("Approval")})
+    if can_list_rounds(user) and round_.is_frozen:
+        links.append({"url": url_for("certificates.by_round", round_id=round_.id), "label": _("Certificates")})
     return links
 
 
@@ -43,7 +69,13 @@ def _rounds_in(states: tuple[RoundState, ...], programme_code=None) -> list[Roun
 
 def _applicant_section(user: User) -> dict:
     programme = APPLICANT_PROGRAMMES.get(user.applicant_kind) if user.applicant_kind else None
-    return {"open_rounds": _rounds_in((RoundState.OPEN,), programme)}
+    now = utcnow()
+    running = [r for r in _rounds_in((RoundState.OPEN,), programme) if r.opens_at and r.opens_at <= now <= r.closes_at]
+    nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == user.id)
+                                     .options(selectinload(Nomination.round).selectinload(Round.programme))
+                                     .order_by(Nomination.created_at.desc())).all()
+    return {"open_rounds": [r for r in running if can_start_nomination(user, r)], "nominations": nominations,
+            "certificates": certificates_of_applicant(user)}
 
 
 def _secretariat_section() -> dict:

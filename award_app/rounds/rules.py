@@ -6,6 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from award_app.rounds.models import CalendarDayKind
 
+# Thresholds (50 for a prize, 70 for ASEAN) are on a 100-point scale.
+RUBRIC_TOTAL = 100
+
 
 def opening_problems(round_) -> list:
     """Everything that must be true before a call for nominations opens, all reasons at once."""
@@ -21,6 +24,9 @@ def opening_problems(round_) -> list:
     for rubric in round_.rubrics:
         if not rubric.criteria:
             problems.append(_l("The rubric “%(name)s” has no criteria.", name=rubric.name_vi))
+        elif rubric.max_total != RUBRIC_TOTAL:
+            problems.append(_l("The criteria of “%(name)s” add up to %(total)d points, not 100.",
+                               name=rubric.name_vi, total=rubric.max_total))
     if round_.asean_threshold < round_.prize_threshold:
         problems.append(_l("The ASEAN threshold cannot be lower than the prize threshold."))
     return problems
@@ -32,6 +38,6 @@ def calendar_day_problem(day: date, kind: CalendarDayKind, *, already_listed: bo
         return _l("%(day)s is already in the calendar.", day=day.strftime("%d/%m/%Y"))
     if kind == CalendarDayKind.MAKEUP_WORKDAY and day.weekday() != 5:
         return _l("A make-up working day must be a Saturday.")
-    if kind == CalendarDayKind.HOLIDAY and day.weekday() == 6:
-        return _l("Sunday is never a working day; enter the day off given in lieu instead.")
+    if kind == CalendarDayKind.HOLIDAY and day.weekday() >= 5:
+        return _l("Saturdays and Sundays are never working days; enter the weekday given off in lieu instead.")
     return None

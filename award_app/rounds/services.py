@@ -102,7 +102,7 @@ def provinces_valid_on(day: date) -> list[Province]:
         (Province.valid_from.is_(None)) | (Province.valid_from <= day),
         (Province.valid_to.is_(None)) | (Province.valid_to >= day),
     )
-    return list(db.session.scalars(query.order_by(Province.name)))
+    return sorted(db.session.scalars(query), key=lambda p: (fold(p.name), p.name))
 
 
 # -- creating rounds ------------------------------------------------------------------------
@@ -172,6 +172,11 @@ def _structure_of(round_: Round) -> dict:
 def next_edition(programme: Programme) -> int:
     editions = [r.edition for r in programme.rounds]
     return max(editions, default=0) + 1
+
+
+def next_year(programme: Programme, this_year: int) -> int:
+    """The year after the programme's latest round, and never before this year."""
+    return max([r.year + 1 for r in programme.rounds] + [this_year])
 
 
 def create_round(programme: Programme, *, edition: int, year: int, actor=None,

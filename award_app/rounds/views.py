@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
+from award_app.formfields import today_in_vietnam
 from award_app.rounds import services
 from award_app.rounds.forms import (
     CalendarDayForm,
@@ -114,7 +114,7 @@ def create(programme_code: str):
     form = RoundCreateForm()
     if request.method == "GET":
         form.edition.data = services.next_edition(programme)
-        form.year.data = date.today().year
+        form.year.data = services.next_year(programme, today_in_vietnam().year)
     if form.validate_on_submit():
         if any(r.edition == form.edition.data for r in programme.rounds):
             form.edition.errors.append(_("This programme already has a round with this edition number."))
@@ -134,7 +134,7 @@ def copy(round_id: int):
     form = RoundCreateForm()
     if request.method == "GET":
         form.edition.data = services.next_edition(source.programme)
-        form.year.data = source.year + 1
+        form.year.data = services.next_year(source.programme, today_in_vietnam().year)
     if form.validate_on_submit():
         if any(r.edition == form.edition.data for r in source.programme.rounds):
             form.edition.errors.append(_("This programme already has a round with this edition number."))
@@ -290,7 +290,7 @@ def advance(round_id: int):
 @login_required
 def calendar(year: int | None):
     _require(can_edit_calendar(current_user))
-    year = year or date.today().year
+    year = year or today_in_vietnam().year
     if not 2000 <= year <= 2100:
         abort(404)
     form = CalendarDayForm()

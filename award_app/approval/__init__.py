@@ -1,0 +1,1 @@
+"""Approval: the ministry decision that freezes the round."""

@@ -1,0 +1,22 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_app.columns import UTCDateTime, utcnow
+from award_app.extensions import db
+
+
+class Certificate(db.Model):
+    """A Giấy chứng nhận issued for an awarded entry; its code opens the public verification page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), unique=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    tier_code: Mapped[str] = mapped_column(String(40))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entry = relationship("Entry")
+    decision = relationship("Decision")

@@ -1,0 +1,1 @@
+"""Screening: eligibility decisions on submitted dossiers."""

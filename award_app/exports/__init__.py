@@ -1,0 +1,1 @@
+"""Exports of approved results: XLSX and CSV builders, and their downloads."""

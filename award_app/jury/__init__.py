@@ -1,0 +1,1 @@
+"""The jury: council members and the assignment of jurors to dossiers."""

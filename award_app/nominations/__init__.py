@@ -1,0 +1,1 @@
+"""Nominations: dossiers, their entries and documents, submission, withdrawal."""

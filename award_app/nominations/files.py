@@ -1,0 +1,85 @@
+"""Uploaded files: the type is read from the content, the name is made by the server, and a file
+appears under its final name only when it is complete (temp file, fsync, rename)."""
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from award_app.nominations.models import DocumentKind
+
+CHUNK = 1024 * 1024
+
+
+class UploadRefused(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason  # "empty", "too_large", "unknown_type", "not_allowed"
+        super().__init__(reason)
+
+
+def sniff(head: bytes) -> DocumentKind | None:
+    """PDF, JPEG, PNG by their magic bytes; DOCX is a ZIP, checked further by `is_docx`."""
+    if head.startswith(b"%PDF-"):
+        return DocumentKind.PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return DocumentKind.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return DocumentKind.PNG
+    if head.startswith(b"PK\x03\x04"):
+        return DocumentKind.DOCX
+    return None
+
+
+def is_docx(path: Path, max_uncompressed: int) -> bool:
+    """A real Word document: a ZIP holding word/document.xml, not a zip bomb."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return "[Content_Types].xml" in names and "word/document.xml" in names and total <= max_uncompressed
+
+
+def stored_path(root: Path, sha256: str) -> Path:
+    return root / sha256[:2] / sha256
+
+
+def store(stream: BinaryIO, root: Path, *, max_bytes: int, allowed: set[str]) -> tuple[str, int, DocumentKind]:
+    """Write the upload to a temporary file, check it, then move it to uploads/<sha[:2]>/<sha>.
+
+    Returns (sha256, size, kind). Raises UploadRefused; nothing is left behind then.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    handle, temp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            head = b""
+            while chunk := stream.read(CHUNK):
+                if not head:
+                    head = chunk[:16]
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadRefused("too_large")
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size == 0:
+            raise UploadRefused("empty")
+        kind = sniff(head)
+        if kind is None or (kind == DocumentKind.DOCX and not is_docx(temp, 20 * max_bytes)):
+            raise UploadRefused("unknown_type")
+        if kind.value not in allowed:
+            raise UploadRefused("not_allowed")
+        sha = digest.hexdigest()
+        final = stored_path(root, sha)
+        final.parent.mkdir(exist_ok=True)
+        os.replace(temp, final)
+        return sha, size, kind
+    finally:
+        temp.unlink(missing_ok=True)

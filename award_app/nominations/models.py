@@ -1,0 +1,120 @@
+"""A nomination (the dossier), its entries (what is scored and ranked) and its documents."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.extensions import db
+
+
+class NominationState(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ENDORSED = "endorsed"
+    RETURNED = "returned"
+    MISSING_DOCUMENTS = "missing_documents"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    UNDER_REVIEW = "under_review"
+    SCORED = "scored"
+    PROPOSED = "proposed"
+    AWARDED = "awarded"
+    NOT_SELECTED = "not_selected"
+    WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
+
+
+# States in which the secretariat screens a dossier (after endorsement where the round needs it).
+AWAITING_SCREENING = (NominationState.SUBMITTED, NominationState.ENDORSED)
+# States in which the applicant may still change the dossier.
+EDITABLE_STATES = (NominationState.DRAFT, NominationState.RETURNED)
+# Withdrawal is possible any time before the result is decided.
+WITHDRAWABLE = frozenset(NominationState) - {NominationState.WITHDRAWN, NominationState.AWARDED,
+                                             NominationState.NOT_SELECTED, NominationState.REVOKED}
+
+
+class Nomination(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # Given at submission: ES-2026-0042 (programme prefix, year, sequence within the round).
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    state: Mapped[NominationState] = mapped_column(str_enum(NominationState), default=NominationState.DRAFT,
+                                                   index=True)
+    display_name: Mapped[str] = mapped_column(NFCText(300), default="")
+    # diacritic- and case-free copy of the searchable text ("nguyen trai")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    province_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"), index=True)
+    # The programme's own fields (school, nominee, city …), as typed; see nominations/programmes.py.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Exactly what was typed, valid or not, so that a draft never loses anything.
+    form_input: Mapped[dict] = mapped_column(JSON, default=dict)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    round = relationship("Round")
+    applicant = relationship("User", foreign_keys=[applicant_id])
+    entered_by = relationship("User", foreign_keys=[entered_by_id])
+    province = relationship("Province")
+    entries: Mapped[list["Entry"]] = relationship(
+        back_populates="nomination", cascade="all, delete-orphan", order_by="Entry.id")
+    documents: Mapped[list["Document"]] = relationship(
+        back_populates="nomination", cascade="all, delete-orphan", order_by="Document.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("state = 'draft' OR reference IS NOT NULL", name="reference_after_submission"),
+        Index("ix_nomination_round_state", "round_id", "state"),
+    )
+
+    @property
+    def programme_code(self):
+        return self.round.programme_code
+
+
+class Entry(db.Model):
+    """What is scored and ranked: one per nomination, or one per outcome a city applies for."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("ranking_group.id"), index=True)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+
+    nomination: Mapped[Nomination] = relationship(back_populates="entries")
+    group = relationship("RankingGroup")
+
+    __table_args__ = (UniqueConstraint("nomination_id", "group_id"),)
+
+
+class DocumentKind(enum.StrEnum):
+    PDF = "pdf"
+    JPEG = "jpeg"
+    PNG = "png"
+    DOCX = "docx"
+
+
+class Document(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    checklist_item_id: Mapped[int] = mapped_column(ForeignKey("checklist_item.id"), index=True)
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id"))
+    original_name: Mapped[str] = mapped_column(NFCText(255))
+    # The server-made name: the SHA-256 of the content; the file lives at uploads/<sha[:2]>/<sha>.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, 8))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="documents")
+    checklist_item = relationship("ChecklistItem")
+    criterion = relationship("Criterion")
+
+    __table_args__ = (CheckConstraint("size > 0", name="size"),)

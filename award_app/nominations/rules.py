@@ -1,0 +1,98 @@
+"""Pure rules about dossiers: age and size classes, and the checks that block submission.
+
+Sources: ../shared/domain/awards.md (AYECA 18–35 on the closing date; ESC size classes
+small 20,000–749,999 and big ≥ 750,000; no city below 20,000).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+YOUTH_MIN_AGE, YOUTH_MAX_AGE, JUNIOR_MAX_AGE = 18, 35, 25
+CITY_MIN_POPULATION, BIG_CITY_POPULATION = 20_000, 750_000
+YOUTH_MIN_YEARS_ACTIVE = 2  # active at least 2 of the last 5 years [rule]
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years completed on `day` (a person born on 29 Feb turns a year older on 1 Mar)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def youth_category(birth: date, closing_day: date) -> str | None:
+    """"junior" (18–25) or "senior" (26–35) by age on the closing date; None outside 18–35."""
+    age = age_on(birth, closing_day)
+    if age < YOUTH_MIN_AGE or age > YOUTH_MAX_AGE:
+        return None
+    return "junior" if age <= JUNIOR_MAX_AGE else "senior"
+
+
+def size_class(population: int) -> str | None:
+    """"small" for 20,000–749,999 inhabitants, "big" from 750,000; None below 20,000."""
+    if population < CITY_MIN_POPULATION:
+        return None
+    return "big" if population >= BIG_CITY_POPULATION else "small"
+
+
+@dataclass(frozen=True)
+class ChecklistNeed:
+    """What one checklist item asks of a dossier, and how many files it has."""
+
+    name: str
+    required: bool
+    min_count: int
+    max_count: int | None
+    have: int
+
+
+def deadline_problems(now: datetime, closes_at: datetime | None) -> list:
+    if closes_at is None or now > closes_at:
+        return [_l("The deadline for submissions has passed.")]
+    return []
+
+
+def document_problems(needs: Iterable[ChecklistNeed]) -> list:
+    problems = []
+    for need in needs:
+        wanted = need.min_count if need.required else 0
+        if need.have < wanted:
+            problems.append(_l("“%(item)s”: %(have)d of at least %(wanted)d files uploaded.",
+                               item=need.name, have=need.have, wanted=wanted))
+        if need.max_count is not None and need.have > need.max_count:
+            problems.append(_l("“%(item)s”: at most %(most)d files, you have %(have)d.",
+                               item=need.name, most=need.max_count, have=need.have))
+    return problems
+
+
+def youth_problems(details: Mapping, closing_day: date) -> list:
+    problems = []
+    birth = details.get("date_of_birth")
+    if birth:
+        birth_day = date.fromisoformat(birth)
+        age = age_on(birth_day, closing_day)
+        if youth_category(birth_day, closing_day) is None:
+            problems.append(_l("The nominee must be 18 to 35 years old on the closing date (%(day)s); "
+                               "they are %(age)d.", day=closing_day.strftime("%d/%m/%Y"), age=age))
+    if details.get("citizenship") != "VN":
+        problems.append(_l("The nominee must be a Vietnamese citizen."))
+    if (details.get("years_active") or 0) < YOUTH_MIN_YEARS_ACTIVE:
+        problems.append(_l("The nominee must have been active for at least 2 of the last 5 years."))
+    nominee, nominator = details.get("nominee_name", ""), details.get("nominator_name", "")
+    if nominee and nominator and nominee.strip().casefold() == nominator.strip().casefold():
+        problems.append(_l("The nominator must be another person or an organisation, not the nominee."))
+    return problems
+
+
+def city_problems(details: Mapping) -> list:
+    problems = []
+    population = details.get("population")
+    if population is not None and size_class(population) is None:
+        problems.append(_l("A city or urban area needs at least 20,000 inhabitants."))
+    if not details.get("outcomes"):
+        problems.append(_l("Choose at least one outcome: the ESC Award or a Certificate of Recognition category."))
+    return problems
+
+
+def missing_field_problems(missing_labels: Iterable[str]) -> list:
+    return [_l("“%(field)s” is not filled in.", field=label) for label in missing_labels]

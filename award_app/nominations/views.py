@@ -1,0 +1,279 @@
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
+
+from award_app.columns import utcnow
+from award_app.errors import StaleEdit
+from award_app.extensions import db
+from award_app.i18n import localized
+from award_app.nominations import files, programmes, services
+from award_app.nominations.forms import DocumentForm, ReasonForm
+from award_app.nominations.models import Document, Entry, Nomination, NominationState
+from award_app.nominations.permissions import (
+    can_edit_nomination,
+    can_list_nominations,
+    can_start_nomination,
+    can_view_nomination,
+    can_withdraw_nomination,
+)
+from award_app.rounds.models import RankingGroup, Round, RoundState
+from award_app.rounds.services import provinces_valid_on
+from award_app.text import fold
+
+bp = Blueprint("nominations", __name__, url_prefix="/nominations")
+
+NOMINATION_STATE_NAMES = {
+    NominationState.DRAFT: _l("draft"),
+    NominationState.SUBMITTED: _l("submitted"),
+    NominationState.ENDORSED: _l("endorsed"),
+    NominationState.RETURNED: _l("returned for correction"),
+    NominationState.MISSING_DOCUMENTS: _l("documents requested"),
+    NominationState.ELIGIBLE: _l("eligible"),
+    NominationState.INELIGIBLE: _l("ineligible"),
+    NominationState.UNDER_REVIEW: _l("under review by the council"),
+    NominationState.SCORED: _l("scored"),
+    NominationState.PROPOSED: _l("proposed for a prize"),
+    NominationState.AWARDED: _l("awarded"),
+    NominationState.NOT_SELECTED: _l("not selected"),
+    NominationState.WITHDRAWN: _l("withdrawn"),
+    NominationState.REVOKED: _l("award revoked"),
+}
+
+
+@bp.app_template_global()
+def nomination_state_name(state: NominationState) -> str:
+    return str(NOMINATION_STATE_NAMES[state])
+
+
+@bp.app_template_global()
+def dossier_facts(nomination: Nomination) -> list[tuple[str, str]]:
+    names = {nomination.province_id: nomination.province.name} if nomination.province else {}
+    return programmes.facts(nomination.round, nomination.details or {}, names)
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def nomination_or_404(nomination_id: int, permission) -> Nomination:
+    nomination = db.session.scalar(select(Nomination).where(Nomination.id == nomination_id).options(
+        selectinload(Nomination.documents), selectinload(Nomination.entries).selectinload(Entry.group)))
+    if nomination is None or not permission(current_user, nomination):
+        abort(404)
+    return nomination
+
+
+def _province_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("— choose —"))] + [SelectChoice(p.id, p.name) for p in provinces_valid_on(
+        utcnow().date())]
+
+
+@bp.route("/")
+@login_required
+def mine():
+    nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == current_user.id).options(
+        selectinload(Nomination.round).selectinload(Round.programme)).order_by(Nomination.created_at.desc())).all()
+    open_rounds = [r for r in db.session.scalars(select(Round).where(Round.state == RoundState.OPEN))
+                   if can_start_nomination(current_user, r)]
+    return render_template("nominations/mine.html", nominations=nominations, open_rounds=open_rounds)
+
+
+@bp.route("/start/<int:round_id>", methods=["POST"])
+@login_required
+def start(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    if not can_start_nomination(current_user, round_):
+        abort(404)
+    nomination = services.create_nomination(round_, _actor())
+    db.session.commit()
+    return redirect(url_for("nominations.edit", nomination_id=nomination.id))
+
+
+def _typed_input() -> dict:
+    return {k: v for k, v in request.form.to_dict(flat=False).items() if k not in ("csrf_token", "version", "action")}
+
+
+def _valid_values(form) -> dict:
+    values = {name: field.data for name, field in form._fields.items()
+              if name not in ("csrf_token", "version") and not field.errors}
+    return programmes.json_safe(values)
+
+
+def _dossier_form(nomination: Nomination):
+    round_ = nomination.round
+    if request.method == "POST":
+        return programmes.form_for(round_, _province_choices())
+    stored = MultiDict([(k, v) for k, values in (nomination.form_input or {}).items() for v in values])
+    form = programmes.form_for(round_, _province_choices(), formdata=stored if stored else None)
+    form.version.data = nomination.version
+    return form
+
+
+@bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    form = _dossier_form(nomination)
+    problems = []
+    if request.method == "POST":
+        form.validate()
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            services.save_dossier(nomination, _typed_input(), _valid_values(form), version=version, actor=_actor())
+        except StaleEdit as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return _render_edit(nomination, form, problems)
+        if request.form.get("action") == "submit":
+            errors = [str(field.label.text) for field in form if field.errors and field.name != "csrf_token"]
+            try:
+                reference = services.submit(nomination, form_errors=errors, actor=_actor())
+            except services.SubmissionRefused as refused:
+                problems = refused.messages
+            else:
+                db.session.commit()
+                flash(_("Your nomination is submitted. Its reference is %(ref)s.", ref=reference), "success")
+                return redirect(url_for("nominations.show", nomination_id=nomination.id))
+        db.session.commit()
+        if not problems:
+            flash(_("The draft is saved."), "success")
+            return redirect(url_for("nominations.edit", nomination_id=nomination.id))
+        form.version.data = nomination.version
+    return _render_edit(nomination, form, problems)
+
+
+def _document_form(nomination: Nomination) -> DocumentForm:
+    form = DocumentForm()
+    form.checklist_item_id.choices = [SelectChoice(str(i.id), localized(i, "name")) for i in nomination.round.checklist
+                                      if i.accepted_kinds != ["link"]]
+    criteria = [c for r in nomination.round.rubrics for c in r.criteria]
+    form.criterion_id.choices = [SelectChoice("", _("— not for a criterion —"))] + [
+        SelectChoice(str(c.id), localized(c, "name")) for c in criteria]
+    return form
+
+
+def _render_edit(nomination: Nomination, form, problems: list):
+    return render_template("nominations/edit.html", nomination=nomination, form=form, problems=problems,
+                           document_form=_document_form(nomination), needs=services.checklist_needs(nomination),
+                           closes_at=nomination.round.closes_at)
+
+
+@bp.route("/<int:nomination_id>/documents", methods=["POST"])
+@login_required
+def upload(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    form = _document_form(nomination)
+    back = redirect(url_for("nominations.edit", nomination_id=nomination.id) + "#documents")
+    if not form.validate_on_submit() or not form.file.data:
+        flash(_("Choose the document and a file to upload."), "error")
+        return back
+    item = next(i for i in nomination.round.checklist if str(i.id) == form.checklist_item_id.data)
+    criterion = None
+    if item.per_criterion:
+        criterion = next((c for r in nomination.round.rubrics for c in r.criteria
+                          if str(c.id) == form.criterion_id.data), None)
+        if criterion is None:
+            flash(_("Choose the criterion this evidence is for."), "error")
+            return back
+    upload_file = form.file.data
+    services.add_document(nomination, item, criterion, upload_file.stream, upload_file.filename or "",
+                          actor=_actor())
+    db.session.commit()
+    flash(_("The file is uploaded."), "success")
+    return back
+
+
+@bp.route("/<int:nomination_id>/documents/<int:document_id>/delete", methods=["POST"])
+@login_required
+def delete_document(nomination_id: int, document_id: int):
+    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    document = next((d for d in nomination.documents if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    services.remove_document(document, actor=_actor())
+    db.session.commit()
+    flash(_("The file is removed."), "success")
+    return redirect(url_for("nominations.edit", nomination_id=nomination.id) + "#documents")
+
+
+def send_document(document: Document):
+    """Always an attachment, with the type we detected and nosniff; never shown inline."""
+    path = files.stored_path(Path(current_app.config["UPLOAD_FOLDER"]), document.sha256)
+    if not path.exists():
+        abort(404)
+    mimetypes = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    response = send_file(path, mimetype=mimetypes[document.kind.value], as_attachment=True,
+                         download_name=document.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/<int:nomination_id>/documents/<int:document_id>")
+@login_required
+def download(nomination_id: int, document_id: int):
+    nomination = nomination_or_404(nomination_id, can_view_nomination)
+    document = next((d for d in nomination.documents if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    return send_document(document)
+
+
+@bp.route("/<int:nomination_id>")
+@login_required
+def show(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_view_nomination)
+    return render_template("nominations/show.html", nomination=nomination,
+                           can_edit=can_edit_nomination(current_user, nomination),
+                           can_withdraw=can_withdraw_nomination(current_user, nomination),
+                           withdraw_form=ReasonForm())
+
+
+@bp.route("/<int:nomination_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_withdraw_nomination)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for the withdrawal."), "error")
+        return redirect(url_for("nominations.show", nomination_id=nomination.id))
+    services.withdraw(nomination, form.reason.data, actor=_actor())
+    db.session.commit()
+    flash(_("The nomination is withdrawn."), "success")
+    return redirect(url_for("nominations.show", nomination_id=nomination.id))
+
+
+@bp.route("/round/<int:round_id>")
+@login_required
+def by_round(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    if not can_list_nominations(current_user, round_):
+        abort(404)
+    query = select(Nomination).where(Nomination.round_id == round_id, Nomination.state != NominationState.DRAFT)
+    state = request.args.get("state", "")
+    if state in set(NominationState):
+        query = query.where(Nomination.state == state)
+    group = request.args.get("group", "")
+    if group.isdigit():
+        query = query.where(Nomination.entries.any(Entry.group_id == int(group)))
+    province = request.args.get("province", "")
+    if province:
+        query = query.where(Nomination.province_id == province)
+    words = fold(request.args.get("q", ""))[:100]
+    for word in words.split():
+        query = query.where(or_(Nomination.search_text.contains(word, autoescape=True),
+                                Nomination.reference.ilike(f"%{word}%")))
+    nominations = db.session.scalars(query.options(
+        selectinload(Nomination.entries).selectinload(Entry.group), selectinload(Nomination.province),
+        selectinload(Nomination.applicant)).order_by(Nomination.reference)).all()
+    groups = db.session.scalars(select(RankingGroup).where(RankingGroup.round_id == round_id)
+                                .order_by(RankingGroup.position)).all()
+    return render_template("nominations/by_round.html", round=round_, nominations=nominations, groups=groups,
+                           states=[s for s in NominationState if s != NominationState.DRAFT],
+                           args=request.args)

@@ -1,0 +1,1 @@
+"""Ranking: aggregation of the jurors' scores, the proposal of winners."""

@@ -1,0 +1,45 @@
+"""A ranking run: the proposal computed from the submitted sheets, kept as it was computed."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from award_app.columns import UTCDateTime, utcnow
+from award_app.extensions import db
+
+
+class RankingRun(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    method: Mapped[str] = mapped_column(String(40), default="mean")
+    parameters: Mapped[dict] = mapped_column(JSON, default=dict)
+    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rows: Mapped[list["RankingRow"]] = relationship(back_populates="run", cascade="all, delete-orphan",
+                                                    order_by="RankingRow.position")
+    computed_by = relationship("User")
+
+
+class RankingRow(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("ranking_group.id"))
+    rank: Mapped[int | None]
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    median: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    juror_count: Mapped[int]
+    spread: Mapped[int | None]
+    tier_code: Mapped[str | None] = mapped_column(String(40))
+    asean_nominee: Mapped[bool] = mapped_column(default=False)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    tie_break: Mapped[str | None] = mapped_column(String(60))
+    criterion_means: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    run: Mapped[RankingRun] = relationship(back_populates="rows")
+    entry = relationship("Entry")
+    group = relationship("RankingGroup")

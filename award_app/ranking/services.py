@@ -1,0 +1,118 @@
+"""Computing a ranking run from the submitted sheets. Never commits."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from award_app.accounts.models import CouncilMembership
+from award_app.audit.services import record
+from award_app.errors import InvalidTransition, RoundFrozen
+from award_app.extensions import db
+from award_app.jury.models import Assignment
+from award_app.nominations.models import Entry, Nomination, NominationState
+from award_app.nominations.services import set_state
+from award_app.ranking import aggregate
+from award_app.ranking.models import RankingRow, RankingRun
+from award_app.rounds.models import RankingGroup, Round, RoundState, Rubric
+from award_app.scoring.models import Score, ScoreSheet, SheetState
+
+RANKING_ROUND_STATES = (RoundState.SCORING, RoundState.COUNCIL)
+RANKED_STATES = (NominationState.UNDER_REVIEW, NominationState.SCORED, NominationState.PROPOSED)
+
+
+def rules_of(round_: Round) -> aggregate.RankingRules:
+    groups = tuple(
+        aggregate.GroupRules(
+            code=g.code, asean_category=g.asean_category,
+            tie_break_criteria=tuple(c.code for c in sorted(
+                (c for c in g.rubric.criteria if c.tie_break_rank is not None), key=lambda c: c.tie_break_rank)),
+        )
+        for g in round_.groups
+    )
+    return aggregate.RankingRules(
+        groups=groups,
+        tiers=tuple(aggregate.Tier(t.code, t.count_per_group, t.by_rank) for t in round_.tiers),
+        quotas={q.category: q.count for q in round_.quotas},
+        prize_threshold=round_.prize_threshold, asean_threshold=round_.asean_threshold,
+        spread_flag=round_.spread_flag_points,
+    )
+
+
+def _entries_in_competition(round_: Round) -> list[Entry]:
+    query = (select(Entry).join(Nomination).where(Nomination.round_id == round_.id,
+                                                  Nomination.state.in_(RANKED_STATES))
+             .options(selectinload(Entry.nomination), selectinload(Entry.group)))
+    return list(db.session.scalars(query))
+
+
+def entry_scores(round_: Round, entries: list[Entry]) -> list[aggregate.EntryScores]:
+    """Each entry's submitted sheets from the jurors assigned to its dossier who are still on the
+    council, in a constant number of queries."""
+    active = set(db.session.scalars(select(CouncilMembership.user_id).where(
+        CouncilMembership.round_id == round_.id, CouncilMembership.withdrawn_at.is_(None))))
+    assigned = {(n, j) for n, j in db.session.execute(select(Assignment.nomination_id, Assignment.juror_id)
+                                                       .where(Assignment.round_id == round_.id)) if j in active}
+    expected: dict[int, int] = {}
+    for nomination_id, _juror in assigned:
+        expected[nomination_id] = expected.get(nomination_id, 0) + 1
+    nomination_of = {e.id: e.nomination_id for e in entries}
+    sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id.in_(list(nomination_of)),
+                                                         ScoreSheet.state == SheetState.SUBMITTED)
+                                .options(selectinload(ScoreSheet.scores).selectinload(Score.criterion)))
+    by_entry: dict[int, list[aggregate.Sheet]] = {}
+    for sheet in sheets:
+        if (nomination_of[sheet.entry_id], sheet.juror_id) in assigned:
+            points = {s.criterion.code: s.points or 0 for s in sheet.scores}
+            by_entry.setdefault(sheet.entry_id, []).append(aggregate.Sheet(sheet.juror_id, points))
+    return [aggregate.EntryScores(e.id, e.group.code, tuple(by_entry.get(e.id, ())), expected.get(e.nomination_id, 0))
+            for e in entries]
+
+
+def compute(round_: Round, *, actor) -> RankingRun:
+    """Rank every entry in competition; dossiers with a proposed prize become "proposed"."""
+    if round_.is_frozen:
+        raise RoundFrozen()
+    if round_.state not in RANKING_ROUND_STATES:
+        raise InvalidTransition(_l("The ranking is computed during scoring or by the council."))
+    entries = _entries_in_competition(round_)
+    ranked = aggregate.rank_entries(entry_scores(round_, entries), rules_of(round_))
+    groups = {g.code: g.id for g in round_.groups}
+    run = RankingRun(round_id=round_.id, method="mean", computed_by_id=actor.id, parameters={
+        "prize_threshold": str(round_.prize_threshold), "asean_threshold": str(round_.asean_threshold),
+        "spread_flag_points": round_.spread_flag_points, "tie_breaks": "criteria, median, chair"})
+    for position, result in enumerate(ranked, start=1):
+        run.rows.append(RankingRow(
+            position=position, entry_id=result.entry_id, group_id=groups[result.group], rank=result.rank,
+            score=result.score, median=aggregate.two_decimals(result.median) if result.median is not None else None,
+            juror_count=len(result.totals), spread=result.spread, tier_code=result.tier,
+            asean_nominee=result.asean_nominee, flags=list(result.flags), tie_break=result.tie_break,
+            criterion_means={k: str(aggregate.two_decimals(v)) for k, v in result.criterion_means.items()},
+        ))
+    db.session.add(run)
+    db.session.flush()
+    _mark_nominations(entries, ranked, actor)
+    record("ranking.computed", run, round_id=round_.id, actor=actor, entries=len(ranked))
+    return run
+
+
+def _mark_nominations(entries: list[Entry], ranked: list[aggregate.RankedEntry], actor) -> None:
+    proposed = {r.entry_id for r in ranked if r.tier or r.asean_nominee}
+    scored = {r.entry_id for r in ranked if r.rank is not None}
+    for nomination in {e.nomination for e in entries}:
+        ids = {e.id for e in nomination.entries}
+        new = (NominationState.PROPOSED if ids & proposed else
+               NominationState.SCORED if ids & scored else nomination.state)
+        if new != nomination.state:
+            set_state(nomination, new, actor=actor, action="nomination.ranked")
+
+
+def latest_run(round_: Round) -> RankingRun | None:
+    return db.session.scalar(select(RankingRun).where(RankingRun.round_id == round_.id)
+                             .order_by(RankingRun.id.desc()).limit(1))
+
+
+def run_rows(run: RankingRun) -> list[RankingRow]:
+    query = (select(RankingRow).where(RankingRow.run_id == run.id).order_by(RankingRow.position)
+             .options(selectinload(RankingRow.entry).selectinload(Entry.nomination).selectinload(Nomination.province),
+                      selectinload(RankingRow.group).selectinload(RankingGroup.rubric).selectinload(Rubric.criteria)))
+    return list(db.session.scalars(query))

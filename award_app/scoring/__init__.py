@@ -1,0 +1,1 @@
+"""Scoring: one score sheet per juror and entry."""

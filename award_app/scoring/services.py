@@ -1,0 +1,89 @@
+"""Score sheets: a draft saves at any time, a submitted sheet is locked. Never commits."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from award_app.audit.services import record
+from award_app.columns import utcnow
+from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
+from award_app.extensions import db
+from award_app.nominations.models import Entry
+from award_app.rounds.models import RoundState
+from award_app.scoring.models import Score, ScoreSheet, SheetState
+from award_app.text import nfc
+
+
+class SheetIncomplete(DomainError):
+    default_message = _l("The score sheet is not complete.")
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    criterion_id: int
+    points: int | None
+    comment: str
+
+
+def sheet_for(entry: Entry, juror) -> ScoreSheet:
+    """The juror's sheet for this entry, created as an empty draft on first opening."""
+    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id,
+                                                       ScoreSheet.juror_id == juror.id))
+    if sheet is None:
+        sheet = ScoreSheet(entry_id=entry.id, juror_id=juror.id, state=SheetState.DRAFT, total=0)
+        for position, criterion in enumerate(entry.group.rubric.criteria, start=1):
+            sheet.scores.append(Score(criterion_id=criterion.id, position=position, points=None,
+                                      max_points=criterion.max_points, comment=""))
+        db.session.add(sheet)
+        db.session.flush()
+    return sheet
+
+
+def sheet_problems(scores: list[Score]) -> list:
+    """What blocks submitting: every criterion scored; a comment for 0 or for the maximum."""
+    problems = []
+    for score in scores:
+        name = score.criterion.name_vi
+        if score.points is None:
+            problems.append(_l("“%(criterion)s” has no score.", criterion=name))
+        elif score.points in (0, score.max_points) and not score.comment.strip():
+            problems.append(_l("“%(criterion)s”: explain a score of %(points)d in a comment.",
+                               criterion=name, points=score.points))
+    return problems
+
+
+def save_sheet(sheet: ScoreSheet, inputs: list[ScoreInput], *, version: int | None, submit: bool, actor) -> None:
+    round_ = sheet.entry.nomination.round
+    if round_.is_frozen:
+        raise RoundFrozen()
+    if round_.state != RoundState.SCORING:
+        raise InvalidTransition(_l("Scoring is not open for this round."))
+    if sheet.state != SheetState.DRAFT:
+        raise InvalidTransition(_l("This score sheet is submitted and locked."))
+    if version is not None and version != sheet.version:
+        raise StaleEdit()
+    by_criterion = {s.criterion_id: s for s in sheet.scores}
+    changes = {}
+    for given in inputs:
+        score = by_criterion.get(given.criterion_id)
+        if score is None:
+            continue
+        if given.points is not None and not 0 <= given.points <= score.max_points:
+            raise InvalidTransition(_l("A score must be between 0 and %(max)d.", max=score.max_points))
+        comment = nfc(given.comment or "")
+        if (score.points, score.comment) != (given.points, comment):
+            changes[score.criterion.code] = {"points": [score.points, given.points]}
+            score.points, score.comment = given.points, comment
+    sheet.total = sum(s.points or 0 for s in sheet.scores)
+    if changes:
+        record("score_sheet.saved", sheet, round_id=round_.id, actor=actor, entry=sheet.entry_id, total=sheet.total,
+               changes=changes)
+    if submit:
+        problems = sheet_problems(sheet.scores)
+        if problems:
+            raise SheetIncomplete(problems)
+        sheet.state = SheetState.SUBMITTED
+        sheet.submitted_at = utcnow()
+        record("score_sheet.submitted", sheet, round_id=round_.id, actor=actor, entry=sheet.entry_id,
+               total=sheet.total)
