@@ -23,7 +23,6 @@ from award_app.accounts.permissions import can_manage_accounts, can_register_as_
 from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.extensions import db
-from award_app.i18n import localized
 from award_app.rounds.models import Programme, Province
 from award_app.rounds.services import provinces_valid_on
 from award_app.text import person_sort_key
@@ -186,8 +185,7 @@ def admin_new():
 def _scope_choices():
     provinces = provinces_valid_on(utcnow().date())
     programmes = db.session.scalars(select(Programme).order_by(Programme.position)).all()
-    return [SelectChoice(f"{p.id}|{g.code}", f"{p.name} – {localized(g, 'name')}")
-            for p in provinces for g in programmes]
+    return [SelectChoice(f"{p.id}|{g.code}", p.name) for g in programmes for p in provinces]
 
 
 @bp.route("/admin/<int:user_id>", methods=["GET", "POST"])
@@ -214,4 +212,10 @@ def admin_edit(user_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("accounts.admin_edit", user_id=user.id))
     provinces = {p.id: p for p in db.session.scalars(select(Province))}
-    return render_template("accounts/admin_edit.html", form=form, user=user, provinces=provinces)
+    programmes = db.session.scalars(select(Programme).order_by(Programme.position)).all()
+    ticked_counts: dict[str, int] = {}
+    for value in form.endorser_scopes.data or []:
+        code = value.rsplit("|", 1)[-1]
+        ticked_counts[code] = ticked_counts.get(code, 0) + 1
+    return render_template("accounts/admin_edit.html", form=form, user=user, provinces=provinces,
+                           programmes=programmes, ticked_counts=ticked_counts)

@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 from award_app.accounts.models import APPLICANT_PROGRAMMES, ApplicantKind, Role, User
 from award_app.accounts.permissions import active_council_rounds, can_manage_accounts
 from award_app.certificates.services import certificates_of_applicant
-from award_app.columns import utcnow
 from award_app.extensions import db
 from award_app.jury.permissions import can_manage_council
 from award_app.nominations.models import Nomination
@@ -69,8 +68,7 @@ def _rounds_in(states: tuple[RoundState, ...], programme_code=None) -> list[Roun
 
 def _applicant_section(user: User) -> dict:
     programme = APPLICANT_PROGRAMMES.get(user.applicant_kind) if user.applicant_kind else None
-    now = utcnow()
-    running = [r for r in _rounds_in((RoundState.OPEN,), programme) if r.opens_at and r.opens_at <= now <= r.closes_at]
+    running = _rounds_in((RoundState.OPEN,), programme)
     nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == user.id)
                                      .options(selectinload(Nomination.round).selectinload(Round.programme))
                                      .order_by(Nomination.created_at.desc())).all()

@@ -28,21 +28,126 @@ APPLICANTS = [
      "da-nang-34", "0236 3822 000"),
 ]
 
-# Rounds per programme: (edition, year, state, theme_vi, theme_en)
+# More applicants, so that each dossier has its own account.
+MORE_APPLICANTS = [
+    ("truong.kimdong@demo.vn", "Lương Văn Hải", "Trường Tiểu học Kim Đồng", "school", "da-nang-34", "0236 3811 222"),
+    ("truong.lequydon@demo.vn", "Nguyễn Thị Hoa", "Trường THPT Lê Quý Đôn", "school", "khanh-hoa-34", "0258 3822 333"),
+    ("truong.hoabinh@demo.vn", "Trần Quốc Toản", "Trường THCS Hòa Bình", "school", "can-tho-34", "0292 3833 444"),
+    ("truong.bachdang@demo.vn", "Phạm Minh Châu", "Trường Tiểu học Bạch Đằng", "school", "hai-phong-34",
+     "0225 3844 555"),
+    ("truong.chuvanan@demo.vn", "Vũ Thị Ngọc", "Trường THPT Chu Văn An", "school", "ha-noi-34", "024 3845 666"),
+    ("tinhdoan.danang@demo.vn", "Huỳnh Tấn Phát", "Thành đoàn Đà Nẵng", "youth_nominator", "da-nang-34",
+     "0236 3890 777"),
+    ("ubnd.hue@demo.vn", "Lê Thị Thu Thủy", "Ủy ban nhân dân thành phố Huế", "province_committee", "hue-34",
+     "0234 3822 888"),
+]
+
+# Rounds per programme: (edition, year, state, theme_vi, theme_en). A past round closed in 2025 after
+# the provinces merged, so its dossiers carry the 34 provinces.
 ROUNDS = {
     "eco_school": [
-        (1, 2026, "open", "Trường học xanh vì tương lai bền vững", "Green schools for a sustainable future"),
-        (2, 2027, "draft", "", ""),
+        (1, 2025, "approved", "Trường học xanh – hành động vì môi trường", "Green schools acting for the environment"),
+        (2, 2026, "open", "Trường học xanh vì tương lai bền vững", "Green schools for a sustainable future"),
+        (3, 2027, "draft", "", ""),
     ],
     "youth": [
-        (1, 2026, "open", "Thanh niên hành động vì khí hậu", "Youth acting for the climate"),
-        (2, 2027, "draft", "", ""),
+        (1, 2025, "scoring", "Thanh niên tiên phong giảm rác thải nhựa", "Youth leading on plastic waste"),
+        (2, 2026, "open", "Thanh niên hành động vì khí hậu", "Youth acting for the climate"),
+        (3, 2027, "draft", "", ""),
     ],
     "city": [
         (1, 2026, "open", "Đô thị xanh, sạch, tuần hoàn", "Green, clean and circular cities"),
         (2, 2027, "draft", "", ""),
     ],
 }
-# The council of the open eco-school round: the chair first.
-COUNCIL = ("eco_school", 1, ["chutich@demo.gov.vn", "giamkhao1@demo.gov.vn", "giamkhao2@demo.gov.vn",
-                             "giamkhao3@demo.gov.vn"])
+# The council of each round that has one: the chair first.
+COUNCIL_MEMBERS = ["chutich@demo.gov.vn", "giamkhao1@demo.gov.vn", "giamkhao2@demo.gov.vn", "giamkhao3@demo.gov.vn"]
+COUNCILS = [("eco_school", 1), ("youth", 1), ("eco_school", 2)]
+
+
+def _school(name, level, pupils, teachers, address, province, principal, contact):
+    return {"school_name": name, "level": level, "pupils": pupils, "teachers": teachers, "address": address,
+            "province_id": province, "principal_name": principal, "principal_contact": contact}
+
+
+def _youth(name, birth, email, province, fields, years, achievements, nominator_kind, nominator, contact):
+    return {"nominee_name": name, "date_of_birth": birth, "citizenship": "VN", "nominee_email": email,
+            "nominee_phone": "", "province_id": province, "fields_of_work": fields, "years_active": years,
+            "achievements": achievements, "nominator_kind": nominator_kind, "nominator_name": nominator,
+            "nominator_contact": contact}
+
+
+def _city(name, province, population, area, outcomes, narrative):
+    return {"city_name": name, "province_id": province, "population": population, "area_km2": area,
+            "outcomes": outcomes, "narrative": narrative}
+
+
+# Dossiers per round: (applicant e-mail, details, how far it goes, the jurors' points per criterion).
+DOSSIERS = {
+    ("eco_school", 1): [
+        ("truong.nguyentrai@demo.vn", _school("Trường THCS Nguyễn Trãi", "thcs", 812, 46,
+                                              "Số 1 phố Nguyễn Trãi, Thanh Xuân", "ha-noi-34",
+                                              "Đỗ Thị Thanh Hương", "0912 345 678"),
+         "scored", [(22, 24, 23, 21), (20, 22, 21, 20), (23, 23, 22, 22), (21, 23, 22, 21)]),
+        ("truong.hoabinh@demo.vn", _school("Trường THCS Hòa Bình", "thcs", 640, 38, "12 đường 30/4, Ninh Kiều",
+                                           "can-tho-34", "Trần Quốc Toản", "0292 3833 444"),
+         "scored", [(18, 17, 19, 16), (15, 18, 17, 19), (20, 16, 18, 18), (17, 18, 18, 17)]),
+        ("truong.kimdong@demo.vn", _school("Trường Tiểu học Kim Đồng", "tieu_hoc", 520, 31, "45 Lê Duẩn, Hải Châu",
+                                           "da-nang-34", "Lương Văn Hải", "0236 3811 222"),
+         "scored", [(24, 23, 24, 22), (23, 22, 23, 23), (22, 24, 23, 24), (23, 23, 22, 23)]),
+        ("truong.bachdang@demo.vn", _school("Trường Tiểu học Bạch Đằng", "tieu_hoc", 455, 27, "8 Trần Phú, Ngô Quyền",
+                                            "hai-phong-34", "Phạm Minh Châu", "0225 3844 555"),
+         "scored", [(12, 11, 13, 10), (14, 12, 11, 13), (11, 12, 12, 11), (13, 12, 12, 12)]),
+        ("truong.lequydon@demo.vn", _school("Trường THPT Lê Quý Đôn", "thpt", 1180, 72, "67 Yersin, Nha Trang",
+                                            "khanh-hoa-34", "Nguyễn Thị Hoa", "0258 3822 333"),
+         "scored", [(19, 21, 20, 22), (21, 20, 22, 21), (20, 22, 21, 20), (22, 21, 20, 21)]),
+        ("truong.chuvanan@demo.vn", _school("Trường THPT Chu Văn An", "thpt", 1320, 80, "10 Thụy Khuê, Tây Hồ",
+                                            "ha-noi-34", "Vũ Thị Ngọc", "024 3845 666"),
+         "ineligible", None),
+    ],
+    ("eco_school", 2): [
+        ("truong.nguyentrai@demo.vn", _school("Trường THCS Nguyễn Trãi", "thcs", 830, 47,
+                                              "Số 1 phố Nguyễn Trãi, Thanh Xuân", "ha-noi-34",
+                                              "Đỗ Thị Thanh Hương", "0912 345 678"), "draft", None),
+        ("truong.kimdong@demo.vn", _school("Trường Tiểu học Kim Đồng", "tieu_hoc", 540, 32, "45 Lê Duẩn, Hải Châu",
+                                           "da-nang-34", "Lương Văn Hải", "0236 3811 222"), "submitted", None),
+        ("truong.lequydon@demo.vn", _school("Trường THPT Lê Quý Đôn", "thpt", 1200, 74, "67 Yersin, Nha Trang",
+                                            "khanh-hoa-34", "Nguyễn Thị Hoa", "0258 3822 333"), "submitted", None),
+    ],
+    ("youth", 1): [
+        ("mai.anh@demo.vn", _youth("Nguyễn Thị Mai Anh", "2001-04-12", "mai.anh@demo.vn", "ha-noi-34",
+                                   ["waste", "cleanliness"], 4,
+                                   "Sáng lập câu lạc bộ Sống xanh, thu gom 12 tấn rác nhựa ven sông Hồng.",
+                                   "organisation", "Thành đoàn Hà Nội", "024 3825 1111"),
+         "scoring", [(30, 17, 18, 13, 9), (28, 16, 17, 12, 8), None]),
+        ("tinhdoan.danang@demo.vn", _youth("Trần Văn Khoa", "1994-09-03", "khoa.tran@demo.vn", "da-nang-34",
+                                           ["climate", "water"], 6,
+                                           "Dẫn dắt dự án trồng 30 ha rừng ngập mặn và lắp pin mặt trời cho 40 hộ.",
+                                           "organisation", "Thành đoàn Đà Nẵng", "0236 3890 777"),
+         "scoring", [(32, 18, 17, 14, 9), None, None]),
+        ("tinhdoan.danang@demo.vn", _youth("Lê Thị Bích Ngọc", "1998-01-20", "ngoc.le@demo.vn", "da-nang-34",
+                                           ["biodiversity"], 3,
+                                           "Khảo sát và bảo vệ quần thể voọc chà vá chân nâu ở bán đảo Sơn Trà.",
+                                           "organisation", "Thành đoàn Đà Nẵng", "0236 3890 777"),
+         "scoring", [None, None, None]),
+    ],
+    ("youth", 2): [
+        ("mai.anh@demo.vn", _youth("Nguyễn Thị Mai Anh", "2001-04-12", "mai.anh@demo.vn", "ha-noi-34",
+                                   ["waste", "cleanliness"], 5,
+                                   "Mở rộng mô hình đổi rác lấy cây xanh ra 15 phường.",
+                                   "organisation", "Thành đoàn Hà Nội", "024 3825 1111"), "draft", None),
+    ],
+    ("city", 1): [
+        ("ubnd.danang@demo.vn", _city("Thành phố Đà Nẵng", "da-nang-34", 1_220_000, 1285.4,
+                                      ["esc", "clean_air", "circular_economy"],
+                                      "Tỷ lệ thu gom chất thải rắn 98 %, 70 % nước thải được xử lý, 42 trạm quan "
+                                      "trắc không khí tự động."), "submitted", None),
+        ("ubnd.hue@demo.vn", _city("Thành phố Huế", "hue-34", 652_000, 265.99, ["clean_water", "biodiversity"],
+                                   "Bảo tồn hệ sinh thái đầm phá Tam Giang – Cầu Hai, 35 % diện tích phủ xanh."),
+         "draft", None),
+    ],
+}
+
+# The decision approving the past eco-school round.
+DECISION = {"number": "1520/QĐ-BNNMT", "signed_on": "2025-12-15", "signer_name": "Lê Minh Đức",
+            "signer_title": "KT. BỘ TRƯỞNG - THỨ TRƯỞNG"}

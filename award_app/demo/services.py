@@ -1,77 +1,200 @@
 """Loading the demo: every step looks up before it creates, so a second run changes nothing."""
 
-from datetime import UTC, datetime, timedelta
+import io
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
+import segno
 from sqlalchemy import select
+from weasyprint import HTML
 
 from award_app.accounts import services as accounts
-from award_app.accounts.models import ApplicantKind, CouncilMembership, Role, User
+from award_app.accounts.models import ApplicantKind, Role, User
+from award_app.approval.services import approve
+from award_app.certificates.services import issue_for_round
 from award_app.columns import utcnow
 from award_app.demo import data
+from award_app.eligibility.models import ScreeningOutcome
+from award_app.eligibility.services import screen
 from award_app.extensions import db
+from award_app.jury import services as jury
+from award_app.nominations import services as nominations
+from award_app.nominations.models import Nomination
+from award_app.ranking.services import compute
 from award_app.rounds import services as rounds
 from award_app.rounds.models import Programme, ProgrammeCode, Round, RoundState
+from award_app.scoring.services import ScoreInput, save_sheet, sheet_for
+
+PAST_CALL = (datetime(2025, 7, 15, 1, 0, tzinfo=UTC), datetime(2025, 9, 30, 10, 0, tzinfo=UTC))
+STATE_ORDER = [RoundState.OPEN, RoundState.CLOSED, RoundState.SCREENING, RoundState.SCORING, RoundState.COUNCIL]
 
 
 def _staff(email, full_name, organisation, roles, password) -> User:
-    user = accounts.find_user_by_email(email)
-    if user is None:
-        user = accounts.create_staff_account(email=email, password=password, full_name=full_name,
-                                             organisation=organisation, roles={Role(r) for r in roles})
-    return user
+    return accounts.find_user_by_email(email) or accounts.create_staff_account(
+        email=email, password=password, full_name=full_name, organisation=organisation,
+        roles={Role(r) for r in roles})
 
 
 def _applicant(email, full_name, organisation, kind, province, phone, password) -> User:
-    user = accounts.find_user_by_email(email)
-    if user is None:
-        user = accounts.register_applicant(
-            email=email, password=password, full_name=full_name, applicant_kind=ApplicantKind(kind),
-            organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo",
-        )
-    return user
+    return accounts.find_user_by_email(email) or accounts.register_applicant(
+        email=email, password=password, full_name=full_name, applicant_kind=ApplicantKind(kind),
+        organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo")
 
 
-def _round(programme: Programme, edition, year, state, theme_vi, theme_en) -> Round:
-    existing = db.session.scalar(
-        select(Round).where(Round.programme_code == programme.code, Round.edition == edition))
-    if existing is not None:
-        return existing
-    round_ = rounds.create_round(programme, edition=edition, year=year)
-    round_.theme_vi, round_.theme_en = theme_vi, theme_en
-    round_.founding_decision = f"Quyết định số {100 + edition}/QĐ-BNNMT"
-    if state == "open":
-        now = utcnow().replace(minute=0, second=0, microsecond=0)
-        round_.opens_at = now - timedelta(days=14)
-        # 17:00 in Viet Nam (10:00 UTC), about two months from now
-        closes = (now + timedelta(days=60)).replace(hour=10)
-        round_.closes_at = closes.astimezone(UTC)
-        round_.scoring_deadline = closes + timedelta(days=45)
-        rounds.advance_round(round_, RoundState.OPEN)
-    return round_
-
-
-def load_demo(password: str) -> dict[str, int]:
+def _users(password: str) -> dict[str, User]:
     users = {}
     for email, name, organisation, roles in data.STAFF:
         users[email] = _staff(email, name, organisation, roles, password)
     for email, name, organisation, scopes in data.ENDORSERS:
         user = _staff(email, name, organisation, [], password)
-        accounts.set_endorser_scopes(user, {(p, g) for p, g in scopes} | {
-            (s.province_id, str(s.programme_code)) for s in user.endorser_scopes})
+        current = {(s.province_id, str(s.programme_code)) for s in user.endorser_scopes}
+        accounts.set_endorser_scopes(user, current | set(scopes))
         users[email] = user
-    for email, name, organisation, kind, province, phone in data.APPLICANTS:
+    for email, name, organisation, kind, province, phone in data.APPLICANTS + data.MORE_APPLICANTS:
         users[email] = _applicant(email, name, organisation, kind, province, phone, password)
-    created_rounds = {}
+    return users
+
+
+@cache
+def _pdf(title: str) -> bytes:
+    html = f"<h1 style='font-family: DejaVu Serif'>{title}</h1><p style='font-family: DejaVu Serif'>" \
+           "Tài liệu minh họa cho bản demo – Giải thưởng môi trường ASEAN.</p>"
+    return HTML(string=html).write_pdf()
+
+
+@cache
+def _photo(title: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(title, micro=False).save(buffer, kind="png", scale=6)
+    return buffer.getvalue()
+
+
+def _attach_documents(nomination: Nomination, applicant: User) -> None:
+    criteria = [c for rubric in nomination.round.rubrics for c in rubric.criteria]
+    for item in nomination.round.checklist:
+        if not item.required or item.accepted_kinds == ["link"]:
+            continue
+        photo = "pdf" not in item.accepted_kinds
+        for criterion in criteria if item.per_criterion else [None]:
+            for n in range(max(item.min_count, 1)):
+                title = f"{item.name_vi} {n + 1}" + (f" – {criterion.name_vi}" if criterion else "")
+                body = _photo(title) if photo else _pdf(title)
+                name = f"{item.code}-{n + 1}.{'png' if photo else 'pdf'}"
+                nominations.add_document(nomination, item, criterion, io.BytesIO(body), name, actor=applicant)
+
+
+def _typed(details: dict) -> dict:
+    """What the applicant would have typed into the form, as the form sends it."""
+    typed = {}
+    for key, value in details.items():
+        if isinstance(value, list):
+            typed[key] = [str(v) for v in value]
+        elif key == "date_of_birth":
+            typed[key] = [date.fromisoformat(value).strftime("%d/%m/%Y")]
+        else:
+            typed[key] = [str(value).replace(".", ",")]
+    return typed
+
+
+def _dossier(round_: Round, applicant: User, details: dict, target: str, submitted_at: datetime) -> Nomination:
+    nomination = nominations.create_nomination(round_, applicant)
+    nominations.save_dossier(nomination, _typed(details), dict(details), version=None, actor=applicant)
+    if target != "draft":
+        _attach_documents(nomination, applicant)
+        nominations.submit(nomination, form_errors=[], now=submitted_at, actor=applicant)
+    return nomination
+
+
+def _round(programme: Programme, edition, year, state, theme_vi, theme_en) -> tuple[Round, bool]:
+    existing = db.session.scalar(
+        select(Round).where(Round.programme_code == programme.code, Round.edition == edition))
+    if existing is not None:
+        return existing, False
+    round_ = rounds.create_round(programme, edition=edition, year=year)
+    round_.theme_vi, round_.theme_en = theme_vi, theme_en
+    round_.founding_decision = f"Quyết định số {100 + edition}/QĐ-BNNMT"
+    if state == "draft":
+        return round_, True
+    if year < utcnow().year:
+        round_.opens_at, round_.closes_at = PAST_CALL
+    else:
+        now = utcnow().replace(minute=0, second=0, microsecond=0)
+        round_.opens_at = now - timedelta(days=14)
+        round_.closes_at = (now + timedelta(days=60)).replace(hour=10)  # 17:00 in Viet Nam
+    round_.scoring_deadline = round_.closes_at + timedelta(days=45)
+    rounds.advance_round(round_, RoundState.OPEN)
+    return round_, True
+
+
+def _advance_to(round_: Round, state: RoundState, actor) -> None:
+    while round_.state != state and round_.state in STATE_ORDER[:-1]:
+        rounds.advance_round(round_, STATE_ORDER[STATE_ORDER.index(round_.state) + 1], actor=actor)
+
+
+def _score(nomination: Nomination, juror: User, points: tuple[int, ...] | None, *, submit: bool) -> None:
+    for entry in nomination.entries:
+        sheet = sheet_for(entry, juror)
+        if points is None:
+            continue
+        inputs = [ScoreInput(s.criterion_id, p, "Hồ sơ có minh chứng cụ thể, kết quả đo đếm được.")
+                  for s, p in zip(sheet.scores, points, strict=True)]
+        save_sheet(sheet, inputs, version=None, submit=submit, actor=juror)
+
+
+def _run_round(round_: Round, dossiers: list, users: dict[str, User], target: RoundState) -> None:
+    secretariat, approver = users["thuky@demo.gov.vn"], users["lanhdao@demo.gov.vn"]
+    submitted_at = round_.opens_at + timedelta(days=1)
+    filed = [(_dossier(round_, users[email], details, goal, submitted_at), goal, points)
+             for email, details, goal, points in dossiers]
+    if target == RoundState.OPEN:
+        return
+    _advance_to(round_, RoundState.SCREENING, secretariat)
+    for nomination, goal, _points in filed:
+        if goal == "ineligible":
+            screen(nomination, ScreeningOutcome.INELIGIBLE, "Hồ sơ thiếu công văn xác nhận của Sở Giáo dục và Đào tạo.",
+                   actor=secretariat)
+        else:
+            screen(nomination, ScreeningOutcome.ELIGIBLE, "", actor=secretariat)
+    members = [users[e] for e in data.COUNCIL_MEMBERS]
+    for position, member in enumerate(members):
+        jury.add_member(round_, member, is_chair=position == 0, actor=secretariat)
+    for nomination, goal, points in filed:
+        if goal != "ineligible":
+            for member in members[:len(points)]:
+                jury.assign(nomination, member, actor=secretariat)
+    _advance_to(round_, RoundState.SCORING, secretariat)
+    for nomination, goal, points in filed:
+        if goal != "ineligible":
+            for member, juror_points in zip(members, points, strict=False):
+                _score(nomination, member, juror_points, submit=juror_points is not None)
+    if target == RoundState.APPROVED:
+        run = compute(round_, actor=secretariat)
+        _advance_to(round_, RoundState.COUNCIL, secretariat)
+        decision = dict(data.DECISION)
+        approve(round_, run, number=decision["number"], signed_on=date.fromisoformat(decision["signed_on"]),
+                signer_name=decision["signer_name"], signer_title=decision["signer_title"], actor=approver)
+        issue_for_round(round_, actor=secretariat)
+
+
+def _seat_council(round_: Round, users: dict[str, User]) -> None:
+    current = {m.user_id for m in jury.council(round_)}
+    for position, email in enumerate(data.COUNCIL_MEMBERS):
+        if users[email].id not in current:
+            jury.add_member(round_, users[email], is_chair=position == 0, actor=users["thuky@demo.gov.vn"])
+
+
+def load_demo(password: str) -> dict[str, int]:
+    users = _users(password)
+    db.session.flush()
+    count = 0
     for code, specs in data.ROUNDS.items():
         programme = db.session.get(Programme, ProgrammeCode(code))
-        for spec in specs:
-            created_rounds[(code, spec[0])] = _round(programme, *spec)
-    programme_code, edition, members = data.COUNCIL
-    council_round = created_rounds[(programme_code, edition)]
-    for position, email in enumerate(members):
-        user = users[email]
-        if not any(m.round_id == council_round.id for m in user.council_memberships):
-            user.council_memberships.append(CouncilMembership(
-                round=council_round, is_chair=position == 0, accepted_at=datetime.now(UTC)))
+        for edition, year, state, theme_vi, theme_en in specs:
+            round_, created = _round(programme, edition, year, state, theme_vi, theme_en)
+            count += 1
+            if created and state != "draft":
+                _run_round(round_, data.DOSSIERS.get((code, edition), []), users, RoundState(state))
+            if (code, edition) in data.COUNCILS and not round_.is_frozen:
+                _seat_council(round_, users)
     db.session.flush()
-    return {"users": len(users), "rounds": len(created_rounds)}
+    return {"users": len(users), "rounds": count}

@@ -26,10 +26,14 @@ class ScoreInput:
     comment: str
 
 
+def existing_sheet(entry: Entry, juror) -> ScoreSheet | None:
+    return db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id,
+                                                      ScoreSheet.juror_id == juror.id))
+
+
 def sheet_for(entry: Entry, juror) -> ScoreSheet:
-    """The juror's sheet for this entry, created as an empty draft on first opening."""
-    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id,
-                                                       ScoreSheet.juror_id == juror.id))
+    """The juror's sheet for this entry, created as an empty draft when first saved."""
+    sheet = existing_sheet(entry, juror)
     if sheet is None:
         sheet = ScoreSheet(entry_id=entry.id, juror_id=juror.id, state=SheetState.DRAFT, total=0)
         for position, criterion in enumerate(entry.group.rubric.criteria, start=1):

@@ -18,6 +18,10 @@ from award_app.scoring.permissions import can_score
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
 
+# The version a form carries for a sheet not saved yet: if a sheet exists by the time it is sent,
+# another tab saved first and this form is stale.
+NEW_SHEET = 0
+
 
 @bp.route("/")
 @login_required
@@ -58,18 +62,28 @@ def _inputs(form: ScoreSheetForm) -> list[services.ScoreInput]:
 @login_required
 def sheet(entry_id: int):
     entry = _entry_or_404(entry_id)
-    sheet = services.sheet_for(entry, current_user._get_current_object())
+    juror = current_user._get_current_object()
     form = ScoreSheetForm()
     problems = []
     if request.method == "GET":
-        for score in sheet.scores:
-            form.scores.append_entry({"criterion_id": score.criterion_id, "points": score.points,
-                                      "comment": score.comment})
-        form.version.data = sheet.version
-        db.session.commit()  # the empty draft exists from the first opening
-    elif form.validate_on_submit():
+        sheet = services.existing_sheet(entry, juror)
+        if sheet is None:  # nothing is written until the juror saves
+            for criterion in entry.group.rubric.criteria:
+                form.scores.append_entry({"criterion_id": criterion.id, "points": None, "comment": ""})
+            form.version.data = NEW_SHEET
+        else:
+            for score in sheet.scores:
+                form.scores.append_entry({"criterion_id": score.criterion_id, "points": score.points,
+                                          "comment": score.comment})
+            form.version.data = sheet.version
+        return _render(entry, sheet, form, problems)
+    existing = services.existing_sheet(entry, juror)
+    sheet = existing or services.sheet_for(entry, juror)
+    if form.validate_on_submit():
         submit = request.form.get("action") == "submit"
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        if existing is None:
+            version = None  # the sheet was just created from this very form
         try:
             services.save_sheet(sheet, _inputs(form), version=version, submit=submit,
                                 actor=current_user._get_current_object())
@@ -89,8 +103,9 @@ def sheet(entry_id: int):
 
 def _render(entry, sheet, form, problems):
     criteria = {c.id: c for c in entry.group.rubric.criteria}
+    total = sheet.total if sheet else 0
     return render_template("scoring/sheet.html", entry=entry, nomination=entry.nomination, sheet=sheet, form=form,
-                           criteria=criteria, problems=problems, max_total=entry.group.rubric.max_total)
+                           criteria=criteria, problems=problems, max_total=entry.group.rubric.max_total, total=total)
 
 
 @bp.route("/entries/<int:entry_id>/documents/<int:document_id>")
