@@ -20,6 +20,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     UPLOAD_MAX_FILE_MB = 20
+    UPLOAD_MAX_DOSSIER_MB = 200
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # one file per request, with the form around it
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -4,15 +4,28 @@ from award_app.accounts.models import ApplicantKind, CouncilMembership, Endorser
 from award_app.approval.models import Decision
 from award_app.audit.models import AuditEvent
 from award_app.certificates.models import Certificate
-from award_app.eligibility.models import ScreeningDecision, ScreeningOutcome
+from award_app.eligibility.models import DocumentRequest, ScreeningDecision, ScreeningOutcome
 from award_app.jury.models import Assignment
-from award_app.nominations.models import Document, DocumentKind, Entry, Nomination, NominationState
+from award_app.nominations.models import (
+    DeadlineExtension,
+    Document,
+    DocumentKind,
+    Endorsement,
+    EndorsementLetter,
+    Entry,
+    IndicatorValue,
+    Nomination,
+    NominationState,
+)
+from award_app.notifications.models import OutboxMessage
 from award_app.ranking.models import RankingRow, RankingRun
 from award_app.rounds.models import (
     AseanQuota,
     CalendarDay,
     ChecklistItem,
     Criterion,
+    HonouredName,
+    Indicator,
     PrizeTier,
     Programme,
     Province,
@@ -25,7 +38,9 @@ from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 __all__ = [
     "ApplicantKind", "AseanQuota", "Assignment", "AuditEvent", "CalendarDay", "Certificate", "ChecklistItem",
-    "CouncilMembership", "Criterion", "Decision", "Document", "DocumentKind", "EndorserScope", "Entry",
+    "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Document", "DocumentKind", "DocumentRequest",
+    "Endorsement", "EndorsementLetter", "EndorserScope", "Entry", "HonouredName", "Indicator", "IndicatorValue",
+    "OutboxMessage",
     "Nomination", "NominationState", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow",
     "RankingRun", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet",
     "ScreeningDecision", "ScreeningOutcome", "SheetState", "User",

@@ -49,6 +49,8 @@ def file_eco_school_dossier(client, round_: Round, school: str, level: str) -> N
     fields = {"school_name": school, "level": level, "pupils": "812", "teachers": "46",
               "address": "Số 1 phố Nguyễn Trãi, Thanh Xuân", "province_id": "ha-noi-34",
               "principal_name": "Đỗ Thị Thanh Hương", "principal_contact": "0912 345 678"}
+    fields |= {f"assessment_{c.code}": f"Nhà trường đã thực hiện tốt tiêu chí {c.name_vi.lower()}."
+               for c in round_.rubrics[0].criteria}
     page = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     assert submit(client, url, {**fields, "version": version, "action": "save"}).status_code == 302
@@ -88,6 +90,24 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
     late = app.test_client()
     register_school(late, "thcs.chuvanan@truong.edu.vn", "Trường THCS Chu Văn An")
     rejected = file_eco_school_dossier(late, round_, "Trường THCS Chu Văn An", "thcs")
+
+    # The province's education department confirms the dossiers with one signed official letter.
+    endorser = make_user(email="sogd.hanoi@hanoi.edu.vn")
+    from award_app.accounts.services import set_endorser_scopes
+
+    set_endorser_scopes(endorser, {("ha-noi-34", "eco_school")})
+    db.session.commit()
+    department = app.test_client()
+    login(department, endorser)
+    page = department.get("/nominations/endorsement/").get_data(as_text=True)
+    assert "ES-2026-0001" in page and "ES-2026-0003" in page
+    response = submit(department, "/nominations/endorsement/confirm", {
+        "nomination_ids": [str(winner.id), str(runner_up.id), str(rejected.id)], "number": "125/SGDĐT-KHTC",
+        "letter": (io.BytesIO(PDF), "cong-van-125.pdf")}, form_url="/nominations/endorsement/",
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert {n.state for n in (winner, runner_up, rejected)} == {NominationState.ENDORSED}
 
     # 2. The secretariat closes the call, screens each dossier, with a reason the applicant reads.
     staff = app.test_client()

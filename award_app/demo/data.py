@@ -16,6 +16,12 @@ STAFF = [
 ENDORSERS = [
     ("sogd.hanoi@demo.gov.vn", "Ngô Thị Phương", "Sở Giáo dục và Đào tạo Hà Nội", [("ha-noi-34", "eco_school")]),
     ("tinhdoan.hanoi@demo.gov.vn", "Trịnh Đức Anh", "Thành đoàn Hà Nội", [("ha-noi-34", "youth")]),
+    ("sogd.danang@demo.gov.vn", "Phan Thị Kim Liên", "Sở Giáo dục và Đào tạo Đà Nẵng", [("da-nang-34", "eco_school")]),
+    ("tinhdoan.danang@demo.gov.vn", "Huỳnh Tấn Phát", "Thành đoàn Đà Nẵng", [("da-nang-34", "youth")]),
+    ("sogd.khanhhoa@demo.gov.vn", "Lê Văn Thành", "Sở Giáo dục và Đào tạo Khánh Hòa", [("khanh-hoa-34", "eco_school")]),
+    ("sogd.cantho@demo.gov.vn", "Nguyễn Thanh Tâm", "Sở Giáo dục và Đào tạo Cần Thơ", [("can-tho-34", "eco_school")]),
+    ("sogd.haiphong@demo.gov.vn", "Đinh Công Minh", "Sở Giáo dục và Đào tạo Hải Phòng",
+     [("hai-phong-34", "eco_school")]),
 ]
 
 # (email, full name, organisation, applicant kind, province, phone)
@@ -36,7 +42,7 @@ MORE_APPLICANTS = [
     ("truong.bachdang@demo.vn", "Phạm Minh Châu", "Trường Tiểu học Bạch Đằng", "school", "hai-phong-34",
      "0225 3844 555"),
     ("truong.chuvanan@demo.vn", "Vũ Thị Ngọc", "Trường THPT Chu Văn An", "school", "ha-noi-34", "024 3845 666"),
-    ("tinhdoan.danang@demo.vn", "Huỳnh Tấn Phát", "Thành đoàn Đà Nẵng", "youth_nominator", "da-nang-34",
+    ("clb.sontra@demo.vn", "Võ Thị Sáu", "Câu lạc bộ Xanh Sơn Trà", "youth_nominator", "da-nang-34",
      "0236 3890 777"),
     ("ubnd.hue@demo.vn", "Lê Thị Thu Thủy", "Ủy ban nhân dân thành phố Huế", "province_committee", "hue-34",
      "0234 3822 888"),
@@ -74,7 +80,9 @@ def _youth(name, birth, email, province, fields, years, achievements, nominator_
     return {"nominee_name": name, "date_of_birth": birth, "citizenship": "VN", "nominee_email": email,
             "nominee_phone": "", "province_id": province, "fields_of_work": fields, "years_active": years,
             "achievements": achievements, "nominator_kind": nominator_kind, "nominator_name": nominator,
-            "nominator_contact": contact}
+            "nominator_contact": contact, "referee_1_name": "PGS.TS. Trần Thị Lan",
+            "referee_1_contact": "lan.tran@vnu.edu.vn", "referee_2_name": "Ông Phạm Văn Đức",
+            "referee_2_contact": "0903 111 222"}
 
 
 def _city(name, province, population, area, outcomes, narrative):
@@ -112,7 +120,7 @@ DOSSIERS = {
         ("truong.kimdong@demo.vn", _school("Trường Tiểu học Kim Đồng", "tieu_hoc", 540, 32, "45 Lê Duẩn, Hải Châu",
                                            "da-nang-34", "Lương Văn Hải", "0236 3811 222"), "submitted", None),
         ("truong.lequydon@demo.vn", _school("Trường THPT Lê Quý Đôn", "thpt", 1200, 74, "67 Yersin, Nha Trang",
-                                            "khanh-hoa-34", "Nguyễn Thị Hoa", "0258 3822 333"), "submitted", None),
+                                            "khanh-hoa-34", "Nguyễn Thị Hoa", "0258 3822 333"), "endorsed", None),
     ],
     ("youth", 1): [
         ("mai.anh@demo.vn", _youth("Nguyễn Thị Mai Anh", "2001-04-12", "mai.anh@demo.vn", "ha-noi-34",
@@ -120,15 +128,15 @@ DOSSIERS = {
                                    "Sáng lập câu lạc bộ Sống xanh, thu gom 12 tấn rác nhựa ven sông Hồng.",
                                    "organisation", "Thành đoàn Hà Nội", "024 3825 1111"),
          "scoring", [(30, 17, 18, 13, 9), (28, 16, 17, 12, 8), None]),
-        ("tinhdoan.danang@demo.vn", _youth("Trần Văn Khoa", "1994-09-03", "khoa.tran@demo.vn", "da-nang-34",
+        ("clb.sontra@demo.vn", _youth("Trần Văn Khoa", "1994-09-03", "khoa.tran@demo.vn", "da-nang-34",
                                            ["climate", "water"], 6,
                                            "Dẫn dắt dự án trồng 30 ha rừng ngập mặn và lắp pin mặt trời cho 40 hộ.",
-                                           "organisation", "Thành đoàn Đà Nẵng", "0236 3890 777"),
+                                           "organisation", "Câu lạc bộ Xanh Sơn Trà", "0236 3890 777"),
          "scoring", [(32, 18, 17, 14, 9), None, None]),
-        ("tinhdoan.danang@demo.vn", _youth("Lê Thị Bích Ngọc", "1998-01-20", "ngoc.le@demo.vn", "da-nang-34",
+        ("clb.sontra@demo.vn", _youth("Lê Thị Bích Ngọc", "1998-01-20", "ngoc.le@demo.vn", "da-nang-34",
                                            ["biodiversity"], 3,
                                            "Khảo sát và bảo vệ quần thể voọc chà vá chân nâu ở bán đảo Sơn Trà.",
-                                           "organisation", "Thành đoàn Đà Nẵng", "0236 3890 777"),
+                                           "organisation", "Câu lạc bộ Xanh Sơn Trà", "0236 3890 777"),
          "scoring", [None, None, None]),
     ],
     ("youth", 2): [

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from weasyprint import HTML
 
 from award_app.accounts import services as accounts
-from award_app.accounts.models import ApplicantKind, Role, User
+from award_app.accounts.models import ApplicantKind, EndorserScope, Role, User
 from award_app.approval.services import approve
 from award_app.certificates.services import issue_for_round
 from award_app.columns import utcnow
@@ -96,12 +96,29 @@ def _typed(details: dict) -> dict:
     return typed
 
 
+def _self_assessment(round_: Round) -> dict:
+    return {f"assessment_{c.code}": f"Nhà trường đã triển khai kế hoạch về {c.name_vi.lower()}, có minh chứng kèm theo."
+            for rubric in round_.rubrics for c in rubric.criteria} if round_.programme_code == "eco_school" else {}
+
+
+def _endorse(nomination: Nomination, submitted_at: datetime) -> None:
+    scope = db.session.scalar(select(EndorserScope).where(
+        EndorserScope.province_id == nomination.province_id,
+        EndorserScope.programme_code == nomination.round.programme_code))
+    letter = _pdf(f"Công văn xác nhận hồ sơ {nomination.reference}")
+    nominations.endorse([nomination], io.BytesIO(letter), "cong-van-xac-nhan.pdf",
+                        f"{100 + nomination.id}/SGDĐT-KHTC", actor=scope.user)
+
+
 def _dossier(round_: Round, applicant: User, details: dict, target: str, submitted_at: datetime) -> Nomination:
     nomination = nominations.create_nomination(round_, applicant)
-    nominations.save_dossier(nomination, _typed(details), dict(details), version=None, actor=applicant)
+    details = {**details, **_self_assessment(round_)}
+    nominations.save_dossier(nomination, _typed(details), details, version=None, actor=applicant)
     if target != "draft":
         _attach_documents(nomination, applicant)
         nominations.submit(nomination, form_errors=[], now=submitted_at, actor=applicant)
+        if round_.endorsement_required and target != "submitted":
+            _endorse(nomination, submitted_at)
     return nomination
 
 

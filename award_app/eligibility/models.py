@@ -1,7 +1,7 @@
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_app.columns import UTCDateTime, str_enum, utcnow
@@ -26,3 +26,21 @@ class ScreeningDecision(db.Model):
     decided_by = relationship("User")
 
     __table_args__ = (CheckConstraint("outcome = 'eligible' OR reason <> ''", name="ineligible_needs_reason"),)
+
+
+class DocumentRequest(db.Model):
+    """The secretariat asks for specific documents; the applicant has 15 working days."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    item_ids: Mapped[list] = mapped_column(JSON, default=list)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_on: Mapped[date] = mapped_column(Date)
+    state_before: Mapped[str] = mapped_column(String(32))
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requested_by = relationship("User")
+
+    __table_args__ = (CheckConstraint("message <> ''", name="message"),)

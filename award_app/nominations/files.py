@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from PIL import Image, UnidentifiedImageError
+
 from award_app.nominations.models import DocumentKind
 
 CHUNK = 1024 * 1024
@@ -15,8 +17,16 @@ CHUNK = 1024 * 1024
 
 class UploadRefused(Exception):
     def __init__(self, reason: str):
-        self.reason = reason  # "empty", "too_large", "unknown_type", "not_allowed"
+        self.reason = reason  # "empty", "too_large", "unknown_type", "not_allowed", "heic"
         super().__init__(reason)
+
+
+HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
+
+
+def is_heic(head: bytes) -> bool:
+    """An iPhone photo (HEIF/HEIC): an ISO box "ftyp" with a HEIF brand at offset 4."""
+    return head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS
 
 
 def sniff(head: bytes) -> DocumentKind | None:
@@ -71,6 +81,8 @@ def store(stream: BinaryIO, root: Path, *, max_bytes: int, allowed: set[str]) ->
             os.fsync(out.fileno())
         if size == 0:
             raise UploadRefused("empty")
+        if is_heic(head):
+            raise UploadRefused("heic")
         kind = sniff(head)
         if kind is None or (kind == DocumentKind.DOCX and not is_docx(temp, 20 * max_bytes)):
             raise UploadRefused("unknown_type")
@@ -83,3 +95,36 @@ def store(stream: BinaryIO, root: Path, *, max_bytes: int, allowed: set[str]) ->
         return sha, size, kind
     finally:
         temp.unlink(missing_ok=True)
+
+
+THUMBNAIL_SIZE = (320, 320)
+
+
+def thumbnail_path(root: Path, sha256: str) -> Path:
+    return root / "thumbnails" / f"{sha256}.jpg"
+
+
+def make_thumbnail(root: Path, sha256: str) -> bool:
+    """A small JPEG re-encoded by the server (no EXIF, nothing the uploader wrote survives).
+
+    Returns False when the image cannot be read; the upload itself is kept.
+    """
+    target = thumbnail_path(root, sha256)
+    if target.exists():
+        return True
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with Image.open(stored_path(root, sha256)) as image:
+            if image.width * image.height > 80_000_000:  # a decompression bomb
+                return False
+            image.thumbnail(THUMBNAIL_SIZE)
+            rgb = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return False
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".thumb-")
+    with os.fdopen(handle, "wb") as out:
+        rgb.save(out, format="JPEG", quality=80)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp_name, target)
+    return True

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from award_app.accounts.forms import MultiCheckboxField
 from award_app.formfields import (
     DayField,
+    LocalDateTimeField,
     NumberField,
     WholeNumberField,
     email,
@@ -64,6 +65,11 @@ class YouthForm(DossierForm):
     nominator_kind = SelectField(_l("The nominator is"), choices=NOMINATOR_KINDS, validators=[required()])
     nominator_name = StringField(_l("Nominator's name"), validators=[required(), length(200)])
     nominator_contact = StringField(_l("Nominator's phone or e-mail"), validators=[required(), length(200)])
+    referee_1_name = StringField(_l("First referee's name (not the nominator)"), validators=[required(), length(200)])
+    referee_1_contact = StringField(_l("First referee's phone or e-mail"), validators=[required(), length(200)])
+    referee_2_name = StringField(_l("Second referee's name (not the nominator)"), validators=[required(),
+                                                                                            length(200)])
+    referee_2_contact = StringField(_l("Second referee's phone or e-mail"), validators=[required(), length(200)])
 
 
 class CityForm(DossierForm):
@@ -84,3 +90,32 @@ class DocumentForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[required(), length(2000)])
+
+
+class ExtensionForm(FlaskForm):
+    new_deadline = LocalDateTimeField(_l("New deadline (Viet Nam time)"), validators=[required()])
+    reason = TextAreaField(_l("Reason"), validators=[required(), length(1000)])
+
+
+class EndorseForm(FlaskForm):
+    nomination_ids = MultiCheckboxField(_l("Dossiers covered by the letter"), choices=[])
+    number = StringField(_l("Number of the official letter"), validators=[required(), length(60)],
+                         render_kw={"placeholder": "125/SGDĐT-KHTC"})
+    letter = FileField(_l("Signed official letter (PDF)"))
+
+
+class PaperDossierForm(FlaskForm):
+    email = EmailField(_l("Applicant's e-mail"), validators=[required(), email(), length(254)])
+    full_name = StringField(_l("Applicant's full name"), validators=[required(), length(200)])
+    organisation = StringField(_l("School, organisation or People's Committee"), validators=[optional(), length(300)])
+
+
+class IndicatorValueForm(FlaskForm):
+    indicator_id = SelectField(_l("Indicator"), validators=[required()])
+    year = WholeNumberField(_l("Year"), validators=[required(), number_range(2000, 2100)])
+    value = NumberField(_l("Value"), places=3, validators=[required(), number_range(-1e12, 1e12)])
+    document_id = SelectField(_l("Evidence file"), validators=[optional()])
+
+
+class NarrativeForm(FlaskForm):
+    narrative = TextAreaField(_l("Narrative of this entry"), validators=[optional(), length(20000)])

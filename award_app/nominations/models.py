@@ -2,8 +2,9 @@
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
@@ -55,6 +56,10 @@ class Nomination(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     state_reason: Mapped[str] = mapped_column(Text, default="")
+    # Warnings for the secretariat, e.g. a possible match on the lists of those already honoured.
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    # Checklist items the secretariat asked for (screening's missing-documents loop); these may change.
+    requested_items: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -67,6 +72,10 @@ class Nomination(db.Model):
         back_populates="nomination", cascade="all, delete-orphan", order_by="Entry.id")
     documents: Mapped[list["Document"]] = relationship(
         back_populates="nomination", cascade="all, delete-orphan", order_by="Document.id")
+    extensions: Mapped[list["DeadlineExtension"]] = relationship(
+        cascade="all, delete-orphan", order_by="DeadlineExtension.id")
+    endorsements: Mapped[list["Endorsement"]] = relationship(
+        cascade="all, delete-orphan", order_by="Endorsement.id")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -77,6 +86,13 @@ class Nomination(db.Model):
     @property
     def programme_code(self):
         return self.round.programme_code
+
+    @property
+    def deadline(self) -> datetime | None:
+        """The round's closing time, or the latest extension the secretariat granted this dossier."""
+        if self.extensions:
+            return self.extensions[-1].new_deadline
+        return self.round.closes_at
 
 
 class Entry(db.Model):
@@ -89,6 +105,8 @@ class Entry(db.Model):
 
     nomination: Mapped[Nomination] = relationship(back_populates="entries")
     group = relationship("RankingGroup")
+    indicator_values: Mapped[list["IndicatorValue"]] = relationship(
+        cascade="all, delete-orphan", order_by="IndicatorValue.id")
 
     __table_args__ = (UniqueConstraint("nomination_id", "group_id"),)
 
@@ -118,3 +136,74 @@ class Document(db.Model):
     criterion = relationship("Criterion")
 
     __table_args__ = (CheckConstraint("size > 0", name="size"),)
+
+
+class DeadlineExtension(db.Model):
+    """The secretariat gives one dossier more time, any number of times, each with its reason."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    new_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    granted_by = relationship("User")
+
+    __table_args__ = (CheckConstraint("reason <> ''", name="reason"),)
+
+
+class IndicatorValue(db.Model):
+    """One row of a city entry's indicator table."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    year: Mapped[int]
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
+
+    indicator = relationship("Indicator")
+    document = relationship("Document")
+
+    __table_args__ = (
+        UniqueConstraint("entry_id", "indicator_id", "year"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year"),
+    )
+
+
+class EndorsementOutcome(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    RETURNED = "returned"
+
+
+class EndorsementLetter(db.Model):
+    """The endorser's signed official letter (công văn); one letter may cover several dossiers."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endorser_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    number: Mapped[str] = mapped_column(NFCText(60))
+    original_name: Mapped[str] = mapped_column(NFCText(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    endorser = relationship("User")
+
+
+class Endorsement(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    endorser_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    outcome: Mapped[EndorsementOutcome] = mapped_column(str_enum(EndorsementOutcome))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("endorsement_letter.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    endorser = relationship("User")
+    letter = relationship("EndorsementLetter")
+
+    __table_args__ = (
+        CheckConstraint("outcome = 'returned' OR letter_id IS NOT NULL", name="confirmed_with_letter"),
+        CheckConstraint("outcome = 'confirmed' OR comment <> ''", name="returned_with_comment"),
+    )

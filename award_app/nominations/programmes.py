@@ -3,9 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from award_app.formfields import VIETNAM
+from award_app.formfields import VIETNAM, length, required
 from award_app.i18n import localized
 from award_app.nominations.forms import CityForm, EcoSchoolForm, YouthForm
 from award_app.nominations.rules import size_class, youth_category
@@ -19,8 +21,21 @@ NAME_FIELD = {ProgrammeCode.ECO_SCHOOL: "school_name", ProgrammeCode.YOUTH: "nom
 SEARCH_FIELDS = ("school_name", "nominee_name", "city_name", "principal_name", "nominator_name", "address")
 
 
+def form_class(round_: Round):
+    """The programme's form; an eco-school dossier also has a self-assessment per criterion of the round."""
+    base = FORMS[round_.programme_code]
+    if round_.programme_code != ProgrammeCode.ECO_SCHOOL:
+        return base
+    fields = {
+        f"assessment_{c.code}": TextAreaField(_l("Self-assessment: %(criterion)s", criterion=localized(c, "name")),
+                                              validators=[required(), length(10000)])
+        for rubric in round_.rubrics for c in rubric.criteria
+    }
+    return type("EcoSchoolRoundForm", (base,), fields)
+
+
 def form_for(round_: Round, province_choices: list, **kwargs):
-    form = FORMS[round_.programme_code](**kwargs)
+    form = form_class(round_)(**kwargs)
     form.province_id.choices = province_choices
     if round_.programme_code == ProgrammeCode.CITY:
         form.outcomes.choices = outcome_choices(round_)
@@ -108,3 +123,9 @@ def facts(round_: Round, details: dict, province_names: dict[str, str]) -> list[
             shown = choices.get(str(value), "" if value is None else str(value))
         pairs.append((str(field.label.text), shown))
     return pairs
+
+
+def entry_outcome(entry) -> str:
+    """"esc" for the ESC Award entry, else the CoR category of a "cor_<category>_<size>" group."""
+    code = entry.group.code
+    return "esc" if code == "esc" else code.removeprefix("cor_").rsplit("_", 1)[0]

@@ -7,8 +7,11 @@ small 20,000–749,999 and big ≥ 750,000; no city below 20,000).
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from difflib import SequenceMatcher
 
 from flask_babel import lazy_gettext as _l
+
+from award_app.text import fold
 
 YOUTH_MIN_AGE, YOUTH_MAX_AGE, JUNIOR_MAX_AGE = 18, 35, 25
 CITY_MIN_POPULATION, BIG_CITY_POPULATION = 20_000, 750_000
@@ -78,9 +81,14 @@ def youth_problems(details: Mapping, closing_day: date) -> list:
         problems.append(_l("The nominee must be a Vietnamese citizen."))
     if (details.get("years_active") or 0) < YOUTH_MIN_YEARS_ACTIVE:
         problems.append(_l("The nominee must have been active for at least 2 of the last 5 years."))
-    nominee, nominator = details.get("nominee_name", ""), details.get("nominator_name", "")
-    if nominee and nominator and nominee.strip().casefold() == nominator.strip().casefold():
+    nominee, nominator = fold(details.get("nominee_name") or ""), fold(details.get("nominator_name") or "")
+    if nominee and nominator and nominee == nominator:
         problems.append(_l("The nominator must be another person or an organisation, not the nominee."))
+    referees = [fold(details.get(f"referee_{n}_name") or "") for n in (1, 2)]
+    if any(r and r in (nominee, nominator) for r in referees):
+        problems.append(_l("The referees must be people other than the nominee and the nominator."))
+    if referees[0] and referees[0] == referees[1]:
+        problems.append(_l("The two reference letters must come from two different people."))
     return problems
 
 
@@ -96,3 +104,19 @@ def city_problems(details: Mapping) -> list:
 
 def missing_field_problems(missing_labels: Iterable[str]) -> list:
     return [_l("“%(field)s” is not filled in.", field=label) for label in missing_labels]
+
+
+SIMILARITY = 0.85
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Names that may be the same school or person, ignoring diacritics, case and extra words:
+    "Trường THCS Nguyễn Trãi" ~ "THCS Nguyen Trai (Hà Nội)"."""
+    left, right = fold(a), fold(b)
+    if not left or not right:
+        return False
+    if SequenceMatcher(None, left, right).ratio() >= SIMILARITY:
+        return True
+    shorter, longer = sorted((set(left.replace("(", " ").replace(")", " ").split()),
+                              set(right.replace("(", " ").replace(")", " ").split())), key=len)
+    return len(shorter) >= 3 and shorter <= longer

@@ -1,6 +1,8 @@
 """Creating, saving, documenting, submitting and withdrawing nominations. Never commits."""
 
+import secrets
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -8,6 +10,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from award_app.accounts import services as accounts
+from award_app.accounts.models import ApplicantKind, Role
 from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
@@ -16,12 +20,19 @@ from award_app.nominations import files, programmes, rules
 from award_app.nominations.models import (
     EDITABLE_STATES,
     WITHDRAWABLE,
+    DeadlineExtension,
     Document,
+    DocumentKind,
+    Endorsement,
+    EndorsementLetter,
+    EndorsementOutcome,
     Entry,
+    IndicatorValue,
     Nomination,
     NominationState,
 )
-from award_app.rounds.models import ChecklistItem, Criterion, Round, RoundState
+from award_app.notifications import services as notifications
+from award_app.rounds.models import ChecklistItem, Criterion, HonouredName, ProgrammeCode, Round, RoundState
 from award_app.text import nfc
 
 
@@ -35,9 +46,10 @@ class UploadProblem(DomainError):
 
 UPLOAD_MESSAGES = {
     "empty": _l("The file is empty."),
-    "too_large": _l("The file is larger than %(mb)d MB. Send a smaller or compressed file."),
     "unknown_type": _l("This file is not a PDF, JPEG, PNG or Word (DOCX) document, whatever its name says."),
     "not_allowed": _l("This kind of file is not accepted for this document."),
+    "heic": _l("This is an iPhone photo in HEIC format. Send it as JPEG: on the iPhone, choose Settings › Camera "
+               "› Formats › Most Compatible, or share the photo by e-mail, which converts it to JPEG."),
 }
 
 
@@ -66,6 +78,27 @@ def create_nomination(round_: Round, applicant, *, actor=None) -> Nomination:
     return nomination
 
 
+PAPER_APPLICANT_KIND = {
+    ProgrammeCode.ECO_SCHOOL: ApplicantKind.SCHOOL,
+    ProgrammeCode.YOUTH: ApplicantKind.YOUTH_NOMINATOR,
+    ProgrammeCode.CITY: ApplicantKind.PROVINCE_COMMITTEE,
+}
+
+
+def enter_paper_dossier(round_: Round, email: str, full_name: str, organisation: str, *, actor) -> Nomination:
+    """A dossier that arrived on paper: the applicant's account (made if needed; they set a password
+    through the reset link) owns it, and it is marked as entered by the secretariat, with who and when."""
+    applicant = accounts.find_user_by_email(email)
+    if applicant is None:
+        applicant = accounts.register_applicant(
+            email=email, password=secrets.token_urlsafe(32), full_name=full_name,
+            applicant_kind=PAPER_APPLICANT_KIND[round_.programme_code], organisation=organisation, phone="",
+            province_id=None, locale=None, notice_version="paper")
+    elif not applicant.has_role(Role.APPLICANT):
+        raise InvalidTransition(_l("This e-mail belongs to a staff account, not to an applicant."))
+    return create_nomination(round_, applicant, actor=actor)
+
+
 def save_dossier(nomination: Nomination, typed: dict, valid: dict, *, version: int | None, actor) -> None:
     """Keep everything typed (`typed`) and take the fields that passed validation (`valid`)."""
     _require_editable(nomination, version)
@@ -77,13 +110,13 @@ def save_dossier(nomination: Nomination, typed: dict, valid: dict, *, version: i
     nomination.display_name = programmes.display_name(round_.programme_code, details)
     nomination.search_text = programmes.search_text(details)
     nomination.province_id = details.get("province_id") or None
-    _sync_entries(nomination, programmes.group_codes(round_, details), details.get("narrative", ""))
+    _sync_entries(nomination, programmes.group_codes(round_, details))
     changes = {k: [old.get(k), details[k]] for k in details if old.get(k) != details[k]}
     if changes:
         record("nomination.saved", nomination, round_id=round_.id, actor=actor, changes=changes)
 
 
-def _sync_entries(nomination: Nomination, codes: list[str], narrative: str) -> None:
+def _sync_entries(nomination: Nomination, codes: list[str]) -> None:
     groups = {g.code: g for g in nomination.round.groups}
     wanted = {groups[c].id for c in codes if c in groups}
     for entry in list(nomination.entries):
@@ -92,23 +125,53 @@ def _sync_entries(nomination: Nomination, codes: list[str], narrative: str) -> N
     have = {e.group_id for e in nomination.entries}
     for group_id in sorted(wanted - have):
         nomination.entries.append(Entry(group_id=group_id))
-    for entry in nomination.entries:
-        entry.narrative = narrative or ""
+
+
+def _require_documents_editable(nomination: Nomination, item: ChecklistItem) -> None:
+    """Files change while the dossier is a draft, or for the items the secretariat asked for."""
+    if nomination.state == NominationState.MISSING_DOCUMENTS:
+        _require_open_round(nomination.round)
+        if item.id not in requested_item_ids(nomination):
+            raise InvalidTransition(_l("The secretariat asked for other documents; this one cannot change now."))
+        return
+    _require_editable(nomination)
+
+
+def requested_item_ids(nomination: Nomination) -> set[int]:
+    return set(nomination.requested_items or [])
+
+
+def _upload_limit(nomination: Nomination) -> tuple[int, int]:
+    """(bytes this file may have, the per-file limit in MB): the smaller of the per-file limit and
+    what is left of the per-dossier limit."""
+    config = current_app.config
+    per_file = config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024
+    left = config["UPLOAD_MAX_DOSSIER_MB"] * 1024 * 1024 - sum(d.size for d in nomination.documents)
+    return max(0, min(per_file, left)), config["UPLOAD_MAX_FILE_MB"]
 
 
 def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criterion | None, stream: BinaryIO,
                  filename: str, *, actor) -> Document:
-    _require_editable(nomination)
-    if "link" in item.accepted_kinds and len(item.accepted_kinds) == 1:
+    _require_documents_editable(nomination, item)
+    if item.accepted_kinds == ["link"]:
         raise UploadProblem(_l("This item is a link, not a file: enter it in the dossier form."))
-    limit_mb = current_app.config["UPLOAD_MAX_FILE_MB"]
+    if item.max_count is not None and sum(
+            1 for d in nomination.documents if d.checklist_item_id == item.id
+            and (d.criterion_id == (criterion.id if criterion else None))) >= item.max_count:
+        raise UploadProblem(_l("“%(item)s” takes at most %(most)d files: remove one first.",
+                               item=item.name_vi, most=item.max_count))
+    max_bytes, limit_mb = _upload_limit(nomination)
+    root = Path(current_app.config["UPLOAD_FOLDER"])
     try:
-        sha, size, kind = files.store(stream, Path(current_app.config["UPLOAD_FOLDER"]),
-                                      max_bytes=limit_mb * 1024 * 1024, allowed=set(item.accepted_kinds))
+        sha, size, kind = files.store(stream, root, max_bytes=max_bytes, allowed=set(item.accepted_kinds))
     except files.UploadRefused as refused:
-        raise UploadProblem(UPLOAD_MESSAGES[refused.reason] if refused.reason != "too_large"
-                            else _l("The file is larger than %(mb)d MB. Send a smaller or compressed file.",
-                                    mb=limit_mb)) from refused
+        if refused.reason == "too_large":
+            raise UploadProblem(_l("The file is too large: at most %(mb)d MB per file and %(total)d MB for the "
+                                   "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
+                                   total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
+        raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+    if kind in (DocumentKind.JPEG, DocumentKind.PNG):
+        files.make_thumbnail(root, sha)
     document = Document(nomination=nomination, checklist_item_id=item.id,
                         criterion_id=criterion.id if criterion else None, original_name=_clean_name(filename),
                         sha256=sha, kind=kind, size=size, uploaded_by_id=actor.id)
@@ -127,7 +190,7 @@ def _clean_name(filename: str) -> str:
 
 
 def remove_document(document: Document, *, actor) -> None:
-    _require_editable(document.nomination)
+    _require_documents_editable(document.nomination, document.checklist_item)
     record("document.removed", document, round_id=document.nomination.round_id, actor=actor,
            nomination=document.nomination_id, name=document.original_name)
     document.nomination.documents.remove(document)
@@ -158,7 +221,7 @@ def checklist_needs(nomination: Nomination) -> list[rules.ChecklistNeed]:
 def submission_problems(nomination: Nomination, form_errors: list, now: datetime) -> list:
     """Every reason that blocks submission, all at once."""
     round_ = nomination.round
-    problems = rules.deadline_problems(now, round_.closes_at)
+    problems = rules.deadline_problems(now, nomination.deadline)
     problems += rules.missing_field_problems(form_errors)
     problems += rules.document_problems(checklist_needs(nomination))
     details = nomination.details or {}
@@ -189,8 +252,10 @@ def submit(nomination: Nomination, *, form_errors: list, now: datetime | None = 
     old = nomination.state
     nomination.state = NominationState.SUBMITTED
     nomination.submitted_at = now
+    flag_honoured(nomination)
     record("nomination.submitted", nomination, round_id=nomination.round_id, actor=actor, old=old,
-           new=nomination.state, reference=nomination.reference)
+           new=nomination.state, reference=nomination.reference, flags=nomination.flags)
+    notifications.queue(nomination.applicant, "submitted", nomination=nomination)
     return nomination.reference
 
 
@@ -213,3 +278,118 @@ def set_state(nomination: Nomination, new: NominationState, *, actor, reason: st
     nomination.state = new
     nomination.state_reason = nfc(reason) or ""
     record(action, nomination, round_id=nomination.round_id, actor=actor, old=old, new=new, reason=reason)
+
+
+# -- deadlines --------------------------------------------------------------------------------
+
+def extend_deadline(nomination: Nomination, new_deadline: datetime, reason: str, *, actor) -> DeadlineExtension:
+    """Any number of times, each logged with its reason; the new time must be later than the current one."""
+    _require_open_round(nomination.round)
+    current = nomination.deadline
+    if current is not None and new_deadline <= current:
+        raise InvalidTransition(_l("The new deadline must be later than the current one."))
+    extension = DeadlineExtension(nomination_id=nomination.id, new_deadline=new_deadline, reason=nfc(reason),
+                                  granted_by_id=actor.id)
+    nomination.extensions.append(extension)
+    db.session.flush()
+    record("nomination.deadline_extended", nomination, round_id=nomination.round_id, actor=actor,
+           old=current, new=new_deadline, reason=extension.reason)
+    return extension
+
+
+# -- the lists of those already honoured ------------------------------------------------------
+
+def honoured_matches(nomination: Nomination) -> list[str]:
+    """Names on the secretariat's lists that look like this dossier's nominee (a warning, not a refusal)."""
+    name = nomination.display_name
+    if not name:
+        return []
+    listed = db.session.scalars(select(HonouredName).where(
+        HonouredName.programme_code == nomination.round.programme_code))
+    return [h.name for h in listed if rules.similar_names(name, h.name)]
+
+
+def flag_honoured(nomination: Nomination) -> list[str]:
+    matches = honoured_matches(nomination)
+    nomination.flags = [f for f in nomination.flags or [] if not f.startswith("honoured:")] + [
+        f"honoured:{m}" for m in matches]
+    return matches
+
+
+# -- endorsement ------------------------------------------------------------------------------
+
+def endorse(nominations: list[Nomination], letter_stream: BinaryIO, letter_name: str, number: str, *,
+            actor) -> EndorsementLetter:
+    """Confirm several dossiers of the endorser's province with one signed official letter (PDF)."""
+    for nomination in nominations:
+        _require_awaiting_endorsement(nomination)
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    try:
+        sha, size, _kind = files.store(letter_stream, root, max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"]
+                                       * 1024 * 1024, allowed={"pdf"})
+    except files.UploadRefused as refused:
+        message = UPLOAD_MESSAGES.get(refused.reason) or _l("The official letter must be a PDF file.")
+        raise UploadProblem(message if refused.reason != "not_allowed"
+                            else _l("The official letter must be a PDF file.")) from refused
+    letter = EndorsementLetter(endorser_id=actor.id, number=nfc(number).strip(), original_name=_clean_name(letter_name),
+                               sha256=sha, size=size)
+    db.session.add(letter)
+    db.session.flush()
+    for nomination in nominations:
+        nomination.endorsements.append(Endorsement(endorser_id=actor.id, outcome=EndorsementOutcome.CONFIRMED,
+                                                   letter_id=letter.id))
+        set_state(nomination, NominationState.ENDORSED, actor=actor, action="nomination.endorsed")
+    record("endorsement.letter_uploaded", letter, actor=actor, number=letter.number,
+           nominations=[n.id for n in nominations])
+    return letter
+
+
+def return_to_applicant(nomination: Nomination, comment: str, *, actor) -> None:
+    _require_awaiting_endorsement(nomination)
+    comment = nfc(comment or "").strip()
+    if not comment:
+        raise InvalidTransition(_l("Tell the applicant what to correct."))
+    nomination.endorsements.append(Endorsement(endorser_id=actor.id, outcome=EndorsementOutcome.RETURNED,
+                                               comment=comment))
+    set_state(nomination, NominationState.RETURNED, actor=actor, reason=comment, action="nomination.returned")
+    notifications.queue(nomination.applicant, "returned", nomination=nomination, comment=comment)
+
+
+def _require_awaiting_endorsement(nomination: Nomination) -> None:
+    _require_open_round(nomination.round)
+    if not nomination.round.endorsement_required or nomination.state != NominationState.SUBMITTED:
+        raise InvalidTransition(_l("This dossier is not waiting for endorsement."))
+
+
+# -- city indicator tables --------------------------------------------------------------------
+
+def add_indicator_value(entry: Entry, indicator, year: int, value: Decimal, document: Document | None, *,
+                        actor) -> IndicatorValue:
+    _require_editable(entry.nomination)
+    if indicator.round_id != entry.nomination.round_id or indicator.outcome != programmes.entry_outcome(entry):
+        raise InvalidTransition(_l("This indicator does not belong to this entry's outcome."))
+    if any(v.indicator_id == indicator.id and v.year == year for v in entry.indicator_values):
+        raise InvalidTransition(_l("This indicator already has a value for %(year)d.", year=year))
+    row = IndicatorValue(indicator_id=indicator.id, year=year, value=value,
+                         document_id=document.id if document else None)
+    entry.indicator_values.append(row)
+    db.session.flush()
+    record("indicator.value_added", row, round_id=entry.nomination.round_id, actor=actor, entry=entry.id,
+           indicator=indicator.id, year=year, value=value)
+    return row
+
+
+def remove_indicator_value(row: IndicatorValue, entry: Entry, *, actor) -> None:
+    _require_editable(entry.nomination)
+    record("indicator.value_removed", row, round_id=entry.nomination.round_id, actor=actor, entry=entry.id,
+           indicator=row.indicator_id, year=row.year)
+    entry.indicator_values.remove(row)
+
+
+def set_entry_narrative(entry: Entry, narrative: str, *, actor) -> None:
+    _require_editable(entry.nomination)
+    narrative = nfc(narrative or "")
+    if narrative != entry.narrative:
+        record("entry.narrative_saved", entry, round_id=entry.nomination.round_id, actor=actor,
+               length=len(narrative))
+        entry.narrative = narrative

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,15 +14,30 @@ from award_app.errors import StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized
 from award_app.nominations import files, programmes, services
-from award_app.nominations.forms import DocumentForm, ReasonForm
+from award_app.nominations.forms import (
+    DocumentForm,
+    EndorseForm,
+    ExtensionForm,
+    IndicatorValueForm,
+    NarrativeForm,
+    PaperDossierForm,
+    ReasonForm,
+)
 from award_app.nominations.models import Document, Entry, Nomination, NominationState
 from award_app.nominations.permissions import (
+    can_change_documents,
     can_edit_nomination,
+    can_endorse,
+    can_enter_paper_dossier,
+    can_extend_deadline,
     can_list_nominations,
     can_start_nomination,
     can_view_nomination,
+    can_view_receipt,
     can_withdraw_nomination,
+    endorses,
 )
+from award_app.nominations.receipt import render_receipt
 from award_app.rounds.models import RankingGroup, Round, RoundState
 from award_app.rounds.services import provinces_valid_on
 from award_app.text import fold
@@ -30,7 +45,7 @@ from award_app.text import fold
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
 NOMINATION_STATE_NAMES = {
-    NominationState.DRAFT: _l("draft"),
+    NominationState.DRAFT: _l("being prepared"),
     NominationState.SUBMITTED: _l("submitted"),
     NominationState.ENDORSED: _l("endorsed"),
     NominationState.RETURNED: _l("returned for correction"),
@@ -161,15 +176,20 @@ def _document_form(nomination: Nomination) -> DocumentForm:
 def _render_edit(nomination: Nomination, form, problems: list):
     return render_template("nominations/edit.html", nomination=nomination, form=form, problems=problems,
                            document_form=_document_form(nomination), needs=services.checklist_needs(nomination),
-                           closes_at=nomination.round.closes_at)
+                           closes_at=nomination.deadline, time_left=time_left(nomination.deadline))
+
+
+def _documents_page(nomination: Nomination):
+    endpoint = "nominations.edit" if can_edit_nomination(current_user, nomination) else "nominations.show"
+    return redirect(url_for(endpoint, nomination_id=nomination.id) + "#documents")
 
 
 @bp.route("/<int:nomination_id>/documents", methods=["POST"])
 @login_required
 def upload(nomination_id: int):
-    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    nomination = nomination_or_404(nomination_id, can_change_documents)
     form = _document_form(nomination)
-    back = redirect(url_for("nominations.edit", nomination_id=nomination.id) + "#documents")
+    back = _documents_page(nomination)
     if not form.validate_on_submit() or not form.file.data:
         flash(_("Choose the document and a file to upload."), "error")
         return back
@@ -189,17 +209,29 @@ def upload(nomination_id: int):
     return back
 
 
+@bp.route("/<int:nomination_id>/documents/<int:document_id>/thumbnail")
+@login_required
+def thumbnail(nomination_id: int, document_id: int):
+    """Images are shown only as thumbnails the server re-encoded, never as uploaded."""
+    nomination = nomination_or_404(nomination_id, can_view_nomination)
+    document = next((d for d in nomination.documents if d.id == document_id), None)
+    path = files.thumbnail_path(Path(current_app.config["UPLOAD_FOLDER"]), document.sha256) if document else None
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=3600)
+
+
 @bp.route("/<int:nomination_id>/documents/<int:document_id>/delete", methods=["POST"])
 @login_required
 def delete_document(nomination_id: int, document_id: int):
-    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    nomination = nomination_or_404(nomination_id, can_change_documents)
     document = next((d for d in nomination.documents if d.id == document_id), None)
     if document is None:
         abort(404)
     services.remove_document(document, actor=_actor())
     db.session.commit()
     flash(_("The file is removed."), "success")
-    return redirect(url_for("nominations.edit", nomination_id=nomination.id) + "#documents")
+    return _documents_page(nomination)
 
 
 def send_document(document: Document):
@@ -229,10 +261,16 @@ def download(nomination_id: int, document_id: int):
 @login_required
 def show(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_view_nomination)
+    extension_form = ExtensionForm()
+    extension_form.new_deadline.data = nomination.deadline
     return render_template("nominations/show.html", nomination=nomination,
                            can_edit=can_edit_nomination(current_user, nomination),
                            can_withdraw=can_withdraw_nomination(current_user, nomination),
-                           withdraw_form=ReasonForm())
+                           can_change_documents=can_change_documents(current_user, nomination),
+                           can_extend=can_extend_deadline(current_user, nomination),
+                           can_return=can_endorse(current_user, nomination),
+                           withdraw_form=ReasonForm(), return_form=ReasonForm(), extension_form=extension_form,
+                           document_form=_document_form(nomination), time_left=time_left(nomination.deadline))
 
 
 @bp.route("/<int:nomination_id>/withdraw", methods=["POST"])
@@ -277,3 +315,175 @@ def by_round(round_id: int):
     return render_template("nominations/by_round.html", round=round_, nominations=nominations, groups=groups,
                            states=[s for s in NominationState if s != NominationState.DRAFT],
                            args=request.args)
+
+
+def time_left(deadline) -> dict | None:
+    """Days and hours before the deadline, or None once it has passed."""
+    if deadline is None:
+        return None
+    seconds = int((deadline - utcnow()).total_seconds())
+    if seconds <= 0:
+        return None
+    return {"days": seconds // 86400, "hours": seconds % 86400 // 3600}
+
+
+@bp.route("/<int:nomination_id>/extend", methods=["POST"])
+@login_required
+def extend(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_extend_deadline)
+    form = ExtensionForm()
+    if form.validate_on_submit():
+        services.extend_deadline(nomination, form.new_deadline.data, form.reason.data,
+                                 actor=current_user._get_current_object())
+        db.session.commit()
+        flash(_("The deadline of %(ref)s is extended.", ref=nomination.reference or nomination.display_name), "success")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("nominations.show", nomination_id=nomination.id))
+
+
+@bp.route("/round/<int:round_id>/paper", methods=["GET", "POST"])
+@login_required
+def paper(round_id: int):
+    """The secretariat enters a dossier that arrived on paper, on the applicant's behalf."""
+    round_ = db.get_or_404(Round, round_id)
+    if not can_enter_paper_dossier(current_user, round_):
+        abort(404)
+    form = PaperDossierForm()
+    if form.validate_on_submit():
+        nomination = services.enter_paper_dossier(round_, form.email.data, form.full_name.data,
+                                                  form.organisation.data or "",
+                                                  actor=current_user._get_current_object())
+        db.session.commit()
+        flash(_("The paper dossier is started for %(name)s; fill it in from the paper.", name=form.full_name.data),
+              "success")
+        return redirect(url_for("nominations.edit", nomination_id=nomination.id))
+    return render_template("nominations/paper.html", round=round_, form=form)
+
+
+@bp.route("/<int:nomination_id>/receipt.pdf")
+@login_required
+def receipt(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_view_receipt)
+    body = render_receipt(nomination=nomination, facts=dossier_facts(nomination),
+                          documents=nomination.documents, organiser=nomination.round.organiser_name)
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="bien-nhan-{nomination.reference}.pdf"'
+    return response
+
+
+@bp.route("/endorsement/")
+@login_required
+def endorsement():
+    scopes = current_user.endorser_scopes
+    if not scopes:
+        abort(404)
+    waiting = [n for n in db.session.scalars(select(Nomination).join(Round).where(
+        Nomination.state == NominationState.SUBMITTED, Round.endorsement_required.is_(True),
+        Nomination.province_id.in_({s.province_id for s in scopes})).options(
+        selectinload(Nomination.round).selectinload(Round.programme)).order_by(Nomination.reference))
+        if can_endorse(current_user, n)]
+    done = [n for n in db.session.scalars(select(Nomination).where(
+        Nomination.province_id.in_({s.province_id for s in scopes}), Nomination.endorsements.any()).options(
+        selectinload(Nomination.round).selectinload(Round.programme)).order_by(Nomination.reference))
+        if endorses(current_user, n)]
+    form = EndorseForm()
+    form.nomination_ids.choices = [SelectChoice(str(n.id), f"{n.reference} – {n.display_name}") for n in waiting]
+    return render_template("nominations/endorsement.html", waiting=waiting, done=done, form=form,
+                           return_form=ReasonForm())
+
+
+@bp.route("/endorsement/confirm", methods=["POST"])
+@login_required
+def endorse():
+    form = EndorseForm()
+    chosen = [db.session.get(Nomination, int(i)) for i in request.form.getlist("nomination_ids") if i.isdigit()]
+    if not chosen or any(n is None or not can_endorse(current_user, n) for n in chosen):
+        flash(_("Tick the dossiers that the official letter covers."), "error")
+        return redirect(url_for("nominations.endorsement"))
+    form.nomination_ids.choices = [SelectChoice(str(n.id), n.reference) for n in chosen]
+    if not form.validate_on_submit() or not form.letter.data:
+        flash(_("Give the letter's number and attach the signed letter as a PDF."), "error")
+        return redirect(url_for("nominations.endorsement"))
+    letter = form.letter.data
+    services.endorse(chosen, letter.stream, letter.filename or "cong-van.pdf", form.number.data,
+                     actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("%(n)d dossiers are confirmed.", n=len(chosen)), "success")
+    return redirect(url_for("nominations.endorsement"))
+
+
+@bp.route("/<int:nomination_id>/return", methods=["POST"])
+@login_required
+def return_nomination(nomination_id: int):
+    nomination = nomination_or_404(nomination_id, can_endorse)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Tell the applicant what to correct."), "error")
+        return redirect(url_for("nominations.show", nomination_id=nomination.id))
+    services.return_to_applicant(nomination, form.reason.data, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("%(ref)s is returned to the applicant.", ref=nomination.reference), "success")
+    return redirect(url_for("nominations.endorsement"))
+
+
+def _entry_of(nomination: Nomination, entry_id: int) -> Entry:
+    entry = next((e for e in nomination.entries if e.id == entry_id), None)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _indicator_form(nomination: Nomination, entry: Entry) -> IndicatorValueForm:
+    form = IndicatorValueForm()
+    outcome = programmes.entry_outcome(entry)
+    form.indicator_id.choices = [SelectChoice(str(i.id), f"{localized(i, 'name')} ({i.unit})")
+                                 for i in nomination.round.indicators if i.outcome == outcome]
+    form.document_id.choices = [SelectChoice("", _("— none —"))] + [
+        SelectChoice(str(d.id), d.original_name) for d in nomination.documents]
+    return form
+
+
+@bp.route("/<int:nomination_id>/entries/<int:entry_id>", methods=["GET", "POST"])
+@login_required
+def entry(nomination_id: int, entry_id: int):
+    """A city entry: its narrative and its indicator table."""
+    nomination = nomination_or_404(nomination_id, can_view_nomination)
+    entry = _entry_of(nomination, entry_id)
+    editable = can_edit_nomination(current_user, nomination)
+    narrative_form, indicator_form = NarrativeForm(prefix="n"), _indicator_form(nomination, entry)
+    if request.method == "POST":
+        if not editable:
+            abort(404)
+        actor = current_user._get_current_object()
+        if "n-narrative" in request.form and narrative_form.validate_on_submit():
+            services.set_entry_narrative(entry, narrative_form.narrative.data, actor=actor)
+            db.session.commit()
+            flash(_("The narrative is saved."), "success")
+            return redirect(request.path)
+        if "indicator_id" in request.form and indicator_form.validate_on_submit():
+            indicator = next(i for i in nomination.round.indicators if str(i.id) == indicator_form.indicator_id.data)
+            document = next((d for d in nomination.documents if str(d.id) == indicator_form.document_id.data), None)
+            services.add_indicator_value(entry, indicator, indicator_form.year.data, indicator_form.value.data,
+                                         document, actor=actor)
+            db.session.commit()
+            flash(_("The indicator value is added."), "success")
+            return redirect(request.path)
+    elif entry.narrative:
+        narrative_form.narrative.data = entry.narrative
+    return render_template("nominations/entry.html", nomination=nomination, entry=entry, editable=editable,
+                           narrative_form=narrative_form, indicator_form=indicator_form)
+
+
+@bp.route("/<int:nomination_id>/entries/<int:entry_id>/values/<int:value_id>/delete", methods=["POST"])
+@login_required
+def delete_indicator_value(nomination_id: int, entry_id: int, value_id: int):
+    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    entry = _entry_of(nomination, entry_id)
+    row = next((v for v in entry.indicator_values if v.id == value_id), None)
+    if row is None:
+        abort(404)
+    services.remove_indicator_value(row, entry, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("The indicator value is removed."), "success")
+    return redirect(url_for("nominations.entry", nomination_id=nomination.id, entry_id=entry.id))

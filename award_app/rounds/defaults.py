@@ -172,6 +172,36 @@ def _cor_groups():
             }
 
 
+# Indicator catalogue per outcome; examples from the ESC Award and CoR criteria [rule], units [default].
+CITY_INDICATORS = {
+    "esc": [
+        ("Tỷ lệ chất thải rắn sinh hoạt được thu gom", "Household solid waste collected", "%"),
+        ("Tỷ lệ nước thải đô thị được xử lý", "Urban wastewater treated", "%"),
+        ("Diện tích cây xanh bình quân đầu người", "Green space per inhabitant", "m²/người"),
+    ],
+    "clean_air": [
+        ("Số ngày vượt quy chuẩn PM10", "Days exceeding the PM10 standard", "ngày/năm"),
+        ("Số ngày vượt quy chuẩn NO2", "Days exceeding the NO2 standard", "ngày/năm"),
+        ("Tỷ lệ phương tiện đạt kiểm định khí thải", "Vehicle emission test pass rate", "%"),
+    ],
+    "clean_land": [
+        ("Tỷ lệ chất thải rắn được thu gom", "Solid waste collection rate", "%"),
+        ("Tỷ lệ chất thải được tái chế", "Waste recycling rate", "%"),
+    ],
+    "clean_water": [
+        ("Tỷ lệ dân số được cấp nước đạt chuẩn WHO", "Population supplied with water meeting WHO standards", "%"),
+        ("Tỷ lệ nước thải được xử lý", "Wastewater treated", "%"),
+    ],
+    "biodiversity": [
+        ("Tỷ lệ phủ xanh đô thị", "Urban green cover", "%"),
+        ("Diện tích công viên, mặt nước công cộng", "Public parks and water surfaces", "ha"),
+    ],
+    "circular_economy": [
+        ("Tỷ lệ chất thải được tái sử dụng, tái chế", "Waste reused or recycled", "%"),
+        ("Số cơ sở sản xuất áp dụng kinh tế tuần hoàn", "Businesses applying circular practices", "cơ sở"),
+    ],
+}
+
 CITY = {
     "endorsement_required": False,  # the proposer is already the province
     "blind": False,  # ESC rounds are never blind
@@ -197,6 +227,10 @@ CITY = {
     ],
     "tiers": [
         {"code": "selected", "name_vi": "Được lựa chọn", "name_en": "Selected", "count_per_group": 1},
+    ],
+    "indicators": [
+        {"outcome": outcome, "name_vi": name_vi, "name_en": name_en, "unit": unit}
+        for outcome, rows in CITY_INDICATORS.items() for name_vi, name_en, unit in rows
     ],
     "checklist": [
         _item("application_letter", "Công văn đề nghị của UBND tỉnh",

@@ -155,6 +155,9 @@ class Round(db.Model):
     checklist: Mapped[list["ChecklistItem"]] = relationship(
         back_populates="round", order_by="ChecklistItem.position", cascade="all, delete-orphan"
     )
+    indicators: Mapped[list["Indicator"]] = relationship(
+        back_populates="round", order_by="(Indicator.outcome, Indicator.position)", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -311,3 +314,30 @@ class ChecklistItem(db.Model):
     @property
     def accepted_kinds(self) -> list[str]:
         return [k for k in self.accepted.split(",") if k]
+
+
+class Indicator(db.Model):
+    """An indicator of the round's catalogue for city entries, grouped by outcome (esc, clean_air …)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    name_vi: Mapped[str] = mapped_column(NFCText(300))
+    name_en: Mapped[str] = mapped_column(NFCText(300))
+    unit: Mapped[str] = mapped_column(NFCText(40))
+
+    round: Mapped[Round] = relationship(back_populates="indicators")
+
+
+class HonouredName(db.Model):
+    """A school already honoured as an ASEAN Eco-school, or a young person with another ASEAN youth
+    environment award: a dossier with a similar name is flagged, not refused."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), ForeignKey("programme.code"))
+    name: Mapped[str] = mapped_column(NFCText(300))
+    detail: Mapped[str] = mapped_column(NFCText(300), default="")
+    year: Mapped[int | None]
+
+    __table_args__ = (UniqueConstraint("programme_code", "name", "year"),)

@@ -18,6 +18,7 @@ from award_app.rounds.models import (
     CalendarDayKind,
     ChecklistItem,
     Criterion,
+    Indicator,
     PrizeTier,
     Programme,
     ProgrammeCode,
@@ -133,6 +134,8 @@ def _build_structure(round_: Round, structure: dict) -> None:
         ))
     for position, i in enumerate(structure["checklist"], start=1):
         round_.checklist.append(ChecklistItem(position=position, **i))
+    for position, i in enumerate(structure.get("indicators", []), start=1):
+        round_.indicators.append(Indicator(position=position, **i))
 
 
 def _structure_of(round_: Round) -> dict:
@@ -165,6 +168,9 @@ def _structure_of(round_: Round) -> dict:
             {k: getattr(i, k) for k in ("code", "name_vi", "name_en", "accepted", "required", "min_count",
                                         "max_count", "identifying", "per_criterion")}
             for i in round_.checklist
+        ],
+        "indicators": [
+            {k: getattr(i, k) for k in ("outcome", "name_vi", "name_en", "unit")} for i in round_.indicators
         ],
     }
 
@@ -199,12 +205,13 @@ def create_round(programme: Programme, *, edition: int, year: int, actor=None,
 
 def copy_round(source: Round, *, edition: int, year: int, actor=None) -> Round:
     """A new draft round with the source's settings and structure; dates are left for the new call."""
+    structure = _structure_of(source)
     copy = Round(programme=source.programme, edition=edition, year=year, state=RoundState.DRAFT,
                  copied_from_id=source.id)
     for key in ROUND_SETTINGS:
         if key not in ("opens_at", "closes_at", "scoring_deadline", "council_meeting_on"):
             setattr(copy, key, getattr(source, key))
-    _build_structure(copy, _structure_of(source))
+    _build_structure(copy, structure)
     db.session.add(copy)
     db.session.flush()
     record("round.copied", copy, round_id=copy.id, actor=actor, source_round=source.id, edition=edition,

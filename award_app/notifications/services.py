@@ -1,0 +1,71 @@
+"""Queueing e-mails in the recipient's language, and sending them after the commit."""
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import Flask, current_app, g, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from award_app.columns import utcnow
+from award_app.extensions import db
+from award_app.notifications.models import OutboxMessage
+
+
+def queue(user, kind: str, **context) -> OutboxMessage:
+    """Render templates/notifications/<kind>.txt (first line: the subject) in the user's language."""
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = render_template(f"notifications/{kind}.txt", user=user, **context)
+    subject, _, body = text.strip().partition("\n")
+    message = OutboxMessage(user_id=user.id, to_email=user.email, kind=kind, subject=subject.strip(),
+                            body=body.strip() + "\n")
+    db.session.add(message)
+    g.outbox_queued = True
+    return message
+
+
+def _send(message: OutboxMessage, config) -> None:
+    email = EmailMessage()
+    email["From"] = config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_email
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def deliver_pending(limit: int = 50) -> int:
+    """Send unsent messages (oldest first) and commit their state; safe to run twice."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return 0
+    sent = 0
+    pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None),
+                                                             OutboxMessage.attempts < 5)
+                                 .order_by(OutboxMessage.id).limit(limit)).all()
+    for message in pending:
+        message.attempts += 1
+        try:
+            _send(message, config)
+        except (OSError, smtplib.SMTPException) as error:
+            message.last_error = str(error)[:500]
+        else:
+            message.sent_at = utcnow()
+            sent += 1
+        db.session.commit()
+    return sent
+
+
+def _deliver_after_request(response):
+    """Messages queued by a request that committed are sent once the response is ready."""
+    if g.pop("outbox_queued", False) and response.status_code < 400:
+        deliver_pending()
+    return response
+
+
+def register_delivery(app: Flask) -> None:
+    app.after_request(_deliver_after_request)
