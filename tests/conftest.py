@@ -60,9 +60,10 @@ class RequestClient(FlaskClient):
 
 
 @pytest.fixture(params=DATABASES)
-def app(request):
+def app(request, tmp_path):
     url = request.getfixturevalue("postgres_database") if request.param == "postgresql" else "sqlite://"
-    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url,
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.test_client_class = RequestClient
     with app.app_context():
         if request.param == "postgresql":

@@ -107,16 +107,23 @@ def missing_field_problems(missing_labels: Iterable[str]) -> list:
 
 
 SIMILARITY = 0.85
+# Words every school name shares; they say nothing about which school it is.
+GENERIC_WORDS = frozenset({"truong", "tieu", "hoc", "thcs", "thpt", "trung", "co", "so", "pho", "thong", "cap",
+                           "lien", "school", "primary", "secondary", "high"})
+
+
+def _distinctive_words(folded: str) -> set[str]:
+    words = folded.replace("(", " ").replace(")", " ").replace(",", " ").replace("-", " ").split()
+    return {w for w in words if w not in GENERIC_WORDS}
 
 
 def similar_names(a: str, b: str) -> bool:
-    """Names that may be the same school or person, ignoring diacritics, case and extra words:
-    "Trường THCS Nguyễn Trãi" ~ "THCS Nguyen Trai (Hà Nội)"."""
+    """Names that may be the same school or person, ignoring diacritics, case, generic words and extra
+    words: "Trường THCS Nguyễn Trãi" ~ "THCS Nguyen Trai (Hà Nội)"."""
     left, right = fold(a), fold(b)
     if not left or not right:
         return False
     if SequenceMatcher(None, left, right).ratio() >= SIMILARITY:
         return True
-    shorter, longer = sorted((set(left.replace("(", " ").replace(")", " ").split()),
-                              set(right.replace("(", " ").replace(")", " ").split())), key=len)
-    return len(shorter) >= 3 and shorter <= longer
+    shorter, longer = sorted((_distinctive_words(left), _distinctive_words(right)), key=len)
+    return len(shorter) >= 2 and shorter <= longer

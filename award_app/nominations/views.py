@@ -38,7 +38,7 @@ from award_app.nominations.permissions import (
     endorses,
 )
 from award_app.nominations.receipt import render_receipt
-from award_app.rounds.models import RankingGroup, Round, RoundState
+from award_app.rounds.models import Province, RankingGroup, Round, RoundState
 from award_app.rounds.services import provinces_valid_on
 from award_app.text import fold
 
@@ -312,9 +312,12 @@ def by_round(round_id: int):
         selectinload(Nomination.applicant)).order_by(Nomination.reference)).all()
     groups = db.session.scalars(select(RankingGroup).where(RankingGroup.round_id == round_id)
                                 .order_by(RankingGroup.position)).all()
+    provinces = sorted(db.session.scalars(select(Province).join(Nomination, Nomination.province_id == Province.id)
+                                          .where(Nomination.round_id == round_id).distinct()),
+                       key=lambda p: fold(p.name))
     return render_template("nominations/by_round.html", round=round_, nominations=nominations, groups=groups,
                            states=[s for s in NominationState if s != NominationState.DRAFT],
-                           args=request.args)
+                           provinces=provinces, args=request.args)
 
 
 def time_left(deadline) -> dict | None:

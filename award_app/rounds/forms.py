@@ -122,3 +122,10 @@ class CalendarDayForm(FlaskForm):
     ])
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[required(), length(200)])
     name_en = StringField(_l("Name (English)"), validators=[required(), length(200)])
+
+
+class IndicatorForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), validators=[required()])
+    name_vi = StringField(_l("Indicator (Vietnamese)"), validators=[required(), length(300)])
+    name_en = StringField(_l("Indicator (English)"), validators=[required(), length(300)])
+    unit = StringField(_l("Unit"), validators=[required(), length(40)])

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from award_app.audit.services import record
 from award_app.errors import InvalidTransition, RoundNotEditable, StaleEdit
@@ -29,7 +31,7 @@ from award_app.rounds.models import (
     Rubric,
 )
 from award_app.rounds.rules import calendar_day_problem, opening_problems
-from award_app.text import fold
+from award_app.text import fold, nfc
 
 ROUND_SETTINGS = (
     "theme_vi", "theme_en", "organiser_name", "founding_decision", "blind", "endorsement_required",
@@ -355,3 +357,31 @@ def add_calendar_day(day: date, kind: CalendarDayKind, name_vi: str, name_en: st
 def remove_calendar_day(entry: CalendarDay, *, actor=None) -> None:
     record("calendar.day_removed", entry, actor=actor, day=entry.day, kind=entry.kind, name_vi=entry.name_vi)
     db.session.delete(entry)
+
+
+# -- the indicator catalogue of city rounds -----------------------------------------------------
+
+def add_indicator(round_: Round, outcome: str, name_vi: str, name_en: str, unit: str, *, actor=None) -> Indicator:
+    if round_.is_frozen:
+        raise RoundNotEditable()
+    position = 1 + max((i.position for i in round_.indicators if i.outcome == outcome), default=0)
+    indicator = Indicator(outcome=outcome, position=position, name_vi=nfc(name_vi), name_en=nfc(name_en),
+                          unit=nfc(unit))
+    round_.indicators.append(indicator)
+    db.session.flush()
+    record("round.indicator_added", indicator, round_id=round_.id, actor=actor, outcome=outcome, name=indicator.name_vi)
+    return indicator
+
+
+def remove_indicator(round_: Round, indicator: Indicator, *, actor=None) -> None:
+    """Refused when a dossier reports it: the database's foreign key decides, in a savepoint."""
+    if round_.is_frozen:
+        raise RoundNotEditable()
+    try:
+        with db.session.begin_nested():
+            db.session.delete(indicator)
+            db.session.flush()
+    except IntegrityError as error:
+        raise InvalidTransition(_l("Dossiers already report this indicator; it cannot be removed.")) from error
+    record("round.indicator_removed", None, round_id=round_.id, actor=actor, indicator=indicator.id,
+           name=indicator.name_vi)

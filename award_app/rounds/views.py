@@ -5,15 +5,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.formfields import today_in_vietnam
+from award_app.i18n import localized
 from award_app.rounds import services
 from award_app.rounds.forms import (
     CalendarDayForm,
     CriteriaForm,
     GroupsForm,
+    IndicatorForm,
     QuotasForm,
     RoundCreateForm,
     RoundSettingsForm,
@@ -319,3 +322,50 @@ def delete_calendar_day(day_id: int):
     db.session.commit()
     flash(_("The day is removed from the calendar."), "success")
     return redirect(url_for("rounds.calendar", year=year))
+
+
+def _outcome_choices(round_: Round) -> list[SelectChoice]:
+    """The ESC Award and the round's CoR categories, named as the groups are."""
+    choices, seen = [], set()
+    for group in round_.groups:
+        outcome = "esc" if group.code == "esc" else group.code.removeprefix("cor_").rsplit("_", 1)[0]
+        if outcome not in seen:
+            seen.add(outcome)
+            choices.append(SelectChoice(outcome, localized(group, "name").rsplit(" (", 1)[0]))
+    return choices
+
+
+@bp.route("/<int:round_id>/indicators", methods=["GET", "POST"])
+@login_required
+def indicators(round_id: int):
+    round_ = _round_or_404(round_id, can_view_round)
+    if round_.programme_code != ProgrammeCode.CITY:
+        abort(404)
+    editable = can_manage_rounds(current_user) and not round_.is_frozen
+    form = IndicatorForm()
+    form.outcome.choices = _outcome_choices(round_)
+    if form.validate_on_submit():
+        if not editable:
+            abort(404)
+        services.add_indicator(round_, form.outcome.data, form.name_vi.data, form.name_en.data, form.unit.data,
+                               actor=_actor())
+        db.session.commit()
+        flash(_("The indicator is added to the catalogue."), "success")
+        return redirect(url_for("rounds.indicators", round_id=round_.id))
+    names = {c.value: c.label for c in form.outcome.choices}
+    return render_template("rounds/indicators.html", round=round_, form=form, editable=editable, names=names)
+
+
+@bp.route("/<int:round_id>/indicators/<int:indicator_id>/delete", methods=["POST"])
+@login_required
+def delete_indicator(round_id: int, indicator_id: int):
+    round_ = _round_or_404(round_id, can_view_round)
+    if not can_manage_rounds(current_user):
+        abort(404)
+    indicator = next((i for i in round_.indicators if i.id == indicator_id), None)
+    if indicator is None:
+        abort(404)
+    services.remove_indicator(round_, indicator, actor=_actor())
+    db.session.commit()
+    flash(_("The indicator is removed."), "success")
+    return redirect(url_for("rounds.indicators", round_id=round_.id))
