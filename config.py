@@ -31,6 +31,8 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "giaithuong@localhost"
+    # The address users reach the platform at: links in e-mails and QR codes made outside a request.
+    PUBLIC_URL = "http://127.0.0.1:5000"
     MINISTRY_NAME = "Bộ Nông nghiệp và Môi trường"
     MINISTRY_NAME_EN = "Ministry of Agriculture and Environment"
     PRIVACY_NOTICE_VERSION = "2026-1"
@@ -95,6 +97,7 @@ class ProductionConfig(Config):
         config["MAIL_USERNAME"] = env.get("MAIL_USERNAME")
         config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
         config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
+        config["PUBLIC_URL"] = env.get("PUBLIC_URL", Config.PUBLIC_URL)
         # The one documented exception: cookies over plain HTTP for a benchmark on 127.0.0.1.
         if env.get("AWARD_INSECURE_COOKIES") == "1":
             config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False

@@ -5,7 +5,7 @@ from award_app.approval.models import Decision
 from award_app.audit.models import AuditEvent
 from award_app.certificates.models import Certificate
 from award_app.eligibility.models import DocumentRequest, ScreeningDecision, ScreeningOutcome
-from award_app.jury.models import Assignment
+from award_app.jury.models import Assignment, Conflict, Declaration
 from award_app.nominations.models import (
     DeadlineExtension,
     Document,
@@ -38,10 +38,10 @@ from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 __all__ = [
     "ApplicantKind", "AseanQuota", "Assignment", "AuditEvent", "CalendarDay", "Certificate", "ChecklistItem",
-    "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Document", "DocumentKind", "DocumentRequest",
-    "Endorsement", "EndorsementLetter", "EndorserScope", "Entry", "HonouredName", "Indicator", "IndicatorValue",
-    "OutboxMessage",
-    "Nomination", "NominationState", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow",
-    "RankingRun", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet",
-    "ScreeningDecision", "ScreeningOutcome", "SheetState", "User",
+    "Conflict", "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Declaration", "Document",
+    "DocumentKind", "DocumentRequest", "Endorsement", "EndorsementLetter", "EndorserScope", "Entry",
+    "HonouredName", "Indicator", "IndicatorValue", "Nomination", "NominationState", "OutboxMessage",
+    "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun", "Role", "RoleGrant",
+    "Round", "RoundState", "Rubric", "Score", "ScoreSheet", "ScreeningDecision", "ScreeningOutcome",
+    "SheetState", "User",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from award_app.columns import utcnow
 from award_app.extensions import db
-from award_app.models import Nomination, NominationState, Programme, Round, RoundState
+from award_app.models import Nomination, NominationState, OutboxMessage, Programme, Round, RoundState
 from award_app.rounds.models import ProgrammeCode
 from award_app.rounds.services import advance_round, create_round
 from tests.helpers import login, submit
@@ -123,35 +123,44 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
                   {"outcome": "ineligible", "reason": reason}).status_code == 302
     assert reason in late.get(f"/nominations/{rejected.id}").get_data(as_text=True)
 
-    # 3. The secretariat forms the council and assigns three jurors to each eligible dossier.
+    # 3. The secretariat invites the council; each juror accepts by the e-mailed link and chooses a password.
     jurors = []
     for n, name in enumerate(("Đặng Thu Hà", "Hoàng Văn Nam", "Bùi Thị Lan"), start=1):
         response = submit(staff, f"/jury/round/{round_.id}/council", {
             "email": f"giamkhao{n}@vien.vn", "full_name": name, "organisation": "Viện Môi trường",
-            "password": "mat-khau-giam-khao", "is_chair": "y" if n == 1 else ""})
+            "expertise": ["eco_school"], "is_chair": "y" if n == 1 else ""})
         assert response.status_code == 302
-        jurors.append(f"giamkhao{n}@vien.vn")
-    page = staff.get(f"/jury/round/{round_.id}/assignments").get_data(as_text=True)
-    juror_ids = re.findall(r'<option value="(\d+)">', page)[:3]
-    for nomination in (winner, runner_up):
-        for juror_id in juror_ids:
-            response = submit(staff, f"/jury/round/{round_.id}/assignments",
-                              {"nomination_id": str(nomination.id), "juror_id": juror_id})
-            assert response.status_code == 302
+        mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == f"giamkhao{n}@vien.vn")).one()
+        link = re.search(r"http://[^/]+(/jury/invitations/\S+)", mail.body).group(1)
+        juror = app.test_client()
+        assert juror.get("/scoring/").status_code == 302  # nothing to see before accepting
+        response = submit(juror, link, {"password": "mat-khau-giam-khao", "confirm": "mat-khau-giam-khao"})
+        assert response.status_code == 302 and "/declaration" in response.location
+        jurors.append(juror)
+    # …and the secretariat assigns three jurors to each eligible dossier, automatically.
+    assignments_url = f"/jury/round/{round_.id}/assignments"
+    response = submit(staff, f"{assignments_url}/auto", form_url=assignments_url)
+    assert response.status_code == 302
+    page = staff.get(assignments_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Every dossier has 3 jurors" in page
     advance(staff, round_, "scoring")
 
-    # 4. Each juror sees only their dossiers and submits a whole-number score per criterion with comments.
+    # 4. Each juror declares conflicts, sees only their dossiers and submits a whole-number score per criterion.
     points = {winner.id: [(22, 24, 23, 21), (20, 22, 21, 20), (23, 23, 22, 22)],
               runner_up.id: [(18, 17, 19, 16), (15, 18, 17, 19), (20, 16, 18, 18)]}
-    for index, email in enumerate(jurors):
-        juror = app.test_client()
-        login(juror, email, "mat-khau-giam-khao")
+    for index, juror in enumerate(jurors):
+        entry_url = f"/scoring/entries/{winner.entries[0].id}"
+        assert juror.get(entry_url).location.endswith(f"/jury/round/{round_.id}/declaration")
+        assert submit(juror, f"/jury/round/{round_.id}/declaration").status_code == 302
         dashboard = juror.get("/scoring/").get_data(as_text=True)
         assert "Trường THCS Nguyễn Trãi" in dashboard and "Trường THCS Chu Văn An" not in dashboard
         assert juror.get(f"/nominations/{winner.id}").status_code == 404  # the applicant's page stays theirs
         for nomination in (winner, runner_up):
             entry_id = nomination.entries[0].id
             url = f"/scoring/entries/{entry_id}"
+            confirm = juror.get(url)
+            assert f"/jury/nominations/{nomination.id}/confirm" in confirm.location
+            assert submit(juror, confirm.location, {"has_conflict": "no", "kind": "other"}).status_code == 302
             page = juror.get(url).get_data(as_text=True)
             version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
             criterion_ids = re.findall(r'name="scores-(\d+)-criterion_id" type="hidden" value="(\d+)"', page)
@@ -184,8 +193,7 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
     assert round_.state == RoundState.APPROVED and round_.is_frozen
     assert db.session.get(Nomination, winner.id).state == NominationState.AWARDED
     assert db.session.get(Nomination, runner_up.id).state == NominationState.AWARDED  # Nhì: 2 per group
-    juror = app.test_client()
-    login(juror, jurors[0], "mat-khau-giam-khao")
+    juror = jurors[0]
     refused = submit(juror, f"/scoring/entries/{winner.entries[0].id}", {"version": "1", "action": "save"},
                      form_url=f"/scoring/entries/{winner.entries[0].id}")
     assert refused.status_code == 302  # refused with a message, nothing changes

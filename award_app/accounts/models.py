@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -125,10 +125,23 @@ class CouncilMembership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     is_chair: Mapped[bool] = mapped_column(default=False)
+    # Programme codes and fields of work (waste, climate …) the juror knows best.
+    expertise: Mapped[list] = mapped_column(JSON, default=list)
+    # At most this many dossiers, when set; otherwise loads are balanced.
+    cap: Mapped[int | None]
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="council_memberships")
     round = relationship("Round")
 
-    __table_args__ = (UniqueConstraint("user_id", "round_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "round_id"),
+        CheckConstraint("cap IS NULL OR cap >= 0", name="cap"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        """Accepted the invitation and not withdrawn: only then does the juror see the round."""
+        return self.accepted_at is not None and self.withdrawn_at is None

@@ -1,5 +1,7 @@
 """Registration, sign-in, staff accounts and roles. Services flush; the caller commits."""
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -50,6 +52,11 @@ def create_staff_account(*, email: str, password: str, full_name: str, organisat
     db.session.flush()
     record("account.created", user, actor=actor, roles=sorted(roles))
     return user
+
+
+def unusable_password() -> str:
+    """A random password nobody knows: the person sets their own through an e-mailed link."""
+    return secrets.token_urlsafe(32)
 
 
 def set_roles(user: User, roles: set[Role], *, actor=None) -> None:

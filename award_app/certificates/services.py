@@ -2,7 +2,6 @@
 
 import secrets
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +11,7 @@ from award_app.certificates.models import Certificate
 from award_app.certificates.render import CertificateData
 from award_app.extensions import db
 from award_app.nominations.models import Entry, Nomination
+from award_app.notifications.services import link
 from award_app.ranking.services import run_rows
 from award_app.rounds.models import Round
 
@@ -68,5 +68,5 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         category_vi=entry.group.name_vi, category_en=entry.group.name_en, prize_vi=tier.name_vi,
         prize_en=tier.name_en, decision_number=decision.number, decision_date=decision.signed_on,
         signer_name=decision.signer_name, signer_title=decision.signer_title, place=PLACE,
-        code=certificate.code, verify_url=url_for("certificates.verify", code=certificate.code, _external=True),
+        code=certificate.code, verify_url=link("certificates.verify", code=certificate.code),
     )

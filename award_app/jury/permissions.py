@@ -1,17 +1,43 @@
 from sqlalchemy import select
 
 from award_app.extensions import db
-from award_app.jury.models import Assignment
-from award_app.rounds.permissions import can_manage_rounds, is_council_member
+from award_app.jury.models import Assignment, Conflict, ConflictStatus
+from award_app.jury.services import has_declared
+from award_app.rounds.permissions import can_manage_rounds
 
 
 def can_manage_council(user, round_) -> bool:
     return can_manage_rounds(user) and not round_.is_frozen
 
 
+def active_membership(user, round_):
+    if not user.is_authenticated:
+        return None
+    return next((m for m in user.council_memberships if m.round_id == round_.id and m.is_active), None)
+
+
 def is_assigned(user, nomination) -> bool:
-    """An active council member assigned to this dossier."""
-    if not user.is_authenticated or not is_council_member(user, nomination.round):
+    """An active juror assigned to the dossier, without a confirmed conflict with it."""
+    if active_membership(user, nomination.round) is None:
         return False
-    return db.session.scalar(select(Assignment.id).where(Assignment.nomination_id == nomination.id,
-                                                         Assignment.juror_id == user.id)) is not None
+    assigned = db.session.scalar(select(Assignment.id).where(Assignment.nomination_id == nomination.id,
+                                                             Assignment.juror_id == user.id))
+    if assigned is None:
+        return False
+    return db.session.scalar(select(Conflict.id).where(
+        Conflict.nomination_id == nomination.id, Conflict.juror_id == user.id,
+        Conflict.status == ConflictStatus.CONFIRMED).limit(1)) is None
+
+
+def must_declare(user, round_) -> bool:
+    """A juror declares "no conflict, except these" before opening any dossier of the round."""
+    return active_membership(user, round_) is not None and not has_declared(round_, user)
+
+
+def must_confirm(user, nomination) -> bool:
+    """…and confirms it again when first opening each assigned dossier."""
+    return not has_declared(nomination.round, user, nomination)
+
+
+def can_declare(user, round_) -> bool:
+    return active_membership(user, round_) is not None and not round_.is_frozen

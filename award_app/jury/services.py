@@ -1,6 +1,8 @@
 """The council and manual assignment. Never commits."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from award_app.accounts import services as accounts
@@ -9,10 +11,14 @@ from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
-from award_app.jury.models import Assignment
+from award_app.jury import conflicts, planner
+from award_app.jury.models import Assignment, Conflict, ConflictKind, ConflictSource, ConflictStatus, Declaration
+from award_app.jury.planner import Infeasible, Plan
 from award_app.nominations.models import Nomination, NominationState
 from award_app.nominations.services import set_state
-from award_app.rounds.models import Round, RoundState
+from award_app.notifications import services as notifications
+from award_app.rounds.models import ProgrammeCode, Round, RoundState
+from award_app.text import nfc
 
 ASSIGNING_ROUND_STATES = (RoundState.SCREENING, RoundState.SCORING)
 ASSIGNABLE = (NominationState.ELIGIBLE, NominationState.UNDER_REVIEW)
@@ -24,6 +30,7 @@ def _require_not_frozen(round_: Round) -> None:
 
 
 def council(round_: Round) -> list[CouncilMembership]:
+    """Invited or active members (not withdrawn), the chair first."""
     query = select(CouncilMembership).where(CouncilMembership.round_id == round_.id,
                                             CouncilMembership.withdrawn_at.is_(None))
     return list(db.session.scalars(query.order_by(CouncilMembership.is_chair.desc(), CouncilMembership.id)))
@@ -40,8 +47,10 @@ def juror_account(email: str, full_name: str, organisation: str, password: str |
                                          organisation=organisation, roles=set(), actor=actor)
 
 
-def add_member(round_: Round, user: User, *, is_chair: bool, actor) -> CouncilMembership:
-    """One person never judges twice: the round's approver or an administrator cannot sit on its council."""
+def invite_member(round_: Round, user: User, *, is_chair: bool, expertise: list[str] | None = None,
+                  cap: int | None = None, actor) -> CouncilMembership:
+    """One person never judges twice: an administrator or an approver cannot sit on a council.
+    The juror sees nothing of the round until they accept the e-mailed invitation."""
     _require_not_frozen(round_)
     if user.has_role(Role.ADMIN) or user.has_role(Role.APPROVER):
         raise InvalidTransition(_l("An administrator or an approver cannot be a juror."))
@@ -55,21 +64,70 @@ def add_member(round_: Round, user: User, *, is_chair: bool, actor) -> CouncilMe
     if membership is None:
         membership = CouncilMembership(round_id=round_.id, user=user)
         db.session.add(membership)
-    membership.is_chair, membership.withdrawn_at, membership.accepted_at = is_chair, None, utcnow()
+    membership.is_chair, membership.withdrawn_at, membership.accepted_at = is_chair, None, None
+    membership.expertise, membership.cap, membership.invited_at = sorted(expertise or []), cap, utcnow()
     db.session.flush()
-    record("council.member_added", membership, round_id=round_.id, actor=actor, user=user.id, chair=is_chair)
+    record("council.member_invited", membership, round_id=round_.id, actor=actor, user=user.id, chair=is_chair,
+           expertise=membership.expertise, cap=cap)
+    notifications.queue(user, "council_invitation", round=round_, membership=membership,
+                        link=notifications.link("jury.accept", token=invitation_token(membership)))
     return membership
 
 
-def remove_member(membership: CouncilMembership, *, actor) -> None:
+def invitation_token(membership: CouncilMembership) -> str:
+    return _serializer().dumps({"m": membership.id, "u": membership.user_id})
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="council-invitation")
+
+
+INVITATION_DAYS = 30
+
+
+def membership_from_token(token: str) -> CouncilMembership | None:
+    try:
+        data = _serializer().loads(token, max_age=INVITATION_DAYS * 24 * 3600)
+    except BadData:
+        return None
+    membership = db.session.get(CouncilMembership, data.get("m"))
+    if membership is None or membership.user_id != data.get("u") or membership.withdrawn_at is not None:
+        return None
+    return membership
+
+
+def accept_invitation(membership: CouncilMembership, *, new_password: str | None) -> None:
+    if new_password:
+        accounts.change_password(membership.user, new_password, actor=membership.user)
+    if membership.accepted_at is None:
+        membership.accepted_at = utcnow()
+        record("council.invitation_accepted", membership, round_id=membership.round_id, actor=membership.user)
+
+
+def add_member(round_: Round, user: User, *, is_chair: bool, actor, expertise: list[str] | None = None,
+               cap: int | None = None) -> CouncilMembership:
+    """Invite and accept at once: for members who accepted on paper (and for the demo)."""
+    membership = invite_member(round_, user, is_chair=is_chair, expertise=expertise, cap=cap, actor=actor)
+    membership.accepted_at = utcnow()
+    return membership
+
+
+def withdraw_member(membership: CouncilMembership, *, actor) -> Plan | Infeasible | None:
+    """A juror leaves the council: dossiers they have not scored get other jurors automatically."""
     round_ = membership.round
     _require_not_frozen(round_)
-    assigned = db.session.scalar(select(Assignment.id).where(Assignment.round_id == round_.id,
-                                                             Assignment.juror_id == membership.user_id).limit(1))
-    if assigned is not None:
-        raise InvalidTransition(_l("Remove this juror's assignments first."))
     membership.withdrawn_at = utcnow()
-    record("council.member_removed", membership, round_id=round_.id, actor=actor, user=membership.user_id)
+    open_assignments = db.session.scalars(select(Assignment).where(
+        Assignment.round_id == round_.id, Assignment.juror_id == membership.user_id,
+        Assignment.submitted_at.is_(None))).all()
+    for assignment in open_assignments:
+        db.session.delete(assignment)
+    db.session.flush()
+    record("council.member_withdrawn", membership, round_id=round_.id, actor=actor, user=membership.user_id,
+           reassigned=[a.nomination_id for a in open_assignments])
+    if open_assignments and round_.state in ASSIGNING_ROUND_STATES:
+        return auto_assign(round_, actor=actor)
+    return None
 
 
 def assign(nomination: Nomination, juror: User, *, actor, pinned: bool = True) -> Assignment:
@@ -101,3 +159,186 @@ def unassign(assignment: Assignment, *, actor) -> None:
     record("assignment.removed", assignment, round_id=assignment.round_id, actor=actor,
            nomination=assignment.nomination_id, juror=assignment.juror_id)
     db.session.delete(assignment)
+
+
+def set_pinned(assignment: Assignment, pinned: bool, *, actor) -> None:
+    _require_not_frozen(assignment.nomination.round)
+    if assignment.pinned != pinned:
+        assignment.pinned = pinned
+        record("assignment.pinned" if pinned else "assignment.unpinned", assignment, round_id=assignment.round_id,
+               actor=actor, nomination=assignment.nomination_id, juror=assignment.juror_id)
+
+
+# -- conflicts of interest ---------------------------------------------------------------------
+
+BLOCKING = (ConflictStatus.PENDING, ConflictStatus.CONFIRMED)
+
+
+def blocking_pairs(round_: Round) -> set[tuple[int, int]]:
+    """(nomination, juror) pairs with a pending or confirmed conflict: never assigned automatically."""
+    return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
+        Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
+
+
+def confirmed_pairs(round_: Round) -> set[tuple[int, int]]:
+    """Pairs whose juror has lost access to the dossier and whose score does not count."""
+    return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
+        Conflict.round_id == round_.id, Conflict.status == ConflictStatus.CONFIRMED))}
+
+
+def _dossier_facts(nomination: Nomination) -> conflicts.DossierFacts:
+    details = nomination.details or {}
+    organisation = details.get("school_name") or details.get("city_name") or nomination.applicant.organisation
+    people = tuple(details.get(key) or "" for key in ("nominator_name", "nominator_contact", "referee_1_name",
+                                                       "referee_1_contact", "referee_2_name", "referee_2_contact"))
+    return conflicts.DossierFacts(organisation or "", nomination.province_id, people)
+
+
+def _juror_facts(user: User) -> conflicts.JurorFacts:
+    return conflicts.JurorFacts(user.full_name, user.email, user.organisation or "", user.province_id)
+
+
+def competing_nominations(round_: Round) -> list[Nomination]:
+    return list(db.session.scalars(select(Nomination).where(Nomination.round_id == round_.id,
+                                                            Nomination.state.in_(ASSIGNABLE))
+                                   .order_by(Nomination.id)))
+
+
+def detect_conflicts(round_: Round, *, actor) -> list[Conflict]:
+    """Propose the conflicts the data shows (organisation, province, nominator or referee)."""
+    _require_not_frozen(round_)
+    existing = {tuple(row) for row in db.session.execute(select(
+        Conflict.nomination_id, Conflict.juror_id, Conflict.kind).where(
+        Conflict.round_id == round_.id, Conflict.source == ConflictSource.DETECTED))}
+    found = []
+    members = [m.user for m in council(round_)]
+    for nomination in competing_nominations(round_):
+        facts = _dossier_facts(nomination)
+        for juror in members:
+            for kind, detail in conflicts.detect(_juror_facts(juror), facts):
+                if (nomination.id, juror.id, ConflictKind(kind)) in existing:
+                    continue
+                conflict = Conflict(round_id=round_.id, nomination_id=nomination.id, juror_id=juror.id,
+                                    kind=ConflictKind(kind), source=ConflictSource.DETECTED, detail=detail)
+                db.session.add(conflict)
+                found.append(conflict)
+    db.session.flush()
+    record("conflicts.detected", round_, round_id=round_.id, actor=actor, count=len(found))
+    return found
+
+
+def declare(round_: Round, juror: User, declared: list[tuple[int, ConflictKind, str]], *,
+            nomination: Nomination | None = None) -> Declaration:
+    """The juror's "no conflict except these", for the round or, on first opening, for one dossier."""
+    _require_not_frozen(round_)
+    known = {n.id for n in competing_nominations(round_)} | ({nomination.id} if nomination else set())
+    for nomination_id, kind, detail in declared:
+        if nomination_id not in known:
+            raise InvalidTransition()
+        if kind == ConflictKind.OTHER and not detail.strip():
+            raise InvalidTransition(_l("Describe the conflict."))
+        if not db.session.scalar(select(Conflict.id).where(
+                Conflict.nomination_id == nomination_id, Conflict.juror_id == juror.id, Conflict.kind == kind,
+                Conflict.source == ConflictSource.DECLARED)):
+            db.session.add(Conflict(round_id=round_.id, nomination_id=nomination_id, juror_id=juror.id, kind=kind,
+                                    source=ConflictSource.DECLARED, detail=nfc(detail or "")))
+    declaration = db.session.scalar(_declarations(round_, juror, nomination))
+    if declaration is None:
+        declaration = Declaration(round_id=round_.id, juror_id=juror.id,
+                                  nomination_id=nomination.id if nomination else None)
+        db.session.add(declaration)
+    db.session.flush()
+    record("conflicts.declared", declaration, round_id=round_.id, actor=juror,
+           nomination=nomination.id if nomination else None,
+           conflicts=[[n, str(k), d] for n, k, d in declared])
+    return declaration
+
+
+def _declarations(round_: Round, juror, nomination: Nomination | None):
+    query = select(Declaration).where(Declaration.round_id == round_.id, Declaration.juror_id == juror.id)
+    if nomination is None:
+        return query.where(Declaration.nomination_id.is_(None))
+    return query.where(Declaration.nomination_id == nomination.id)
+
+
+def has_declared(round_: Round, juror, nomination: Nomination | None = None) -> bool:
+    return db.session.scalar(_declarations(round_, juror, nomination).limit(1)) is not None
+
+
+def decide_conflict(conflict: Conflict, confirm: bool, reason: str, *, actor) -> None:
+    """Confirming takes the juror off the dossier and out of its score; rejecting gives both back."""
+    _require_not_frozen(db.session.get(Round, conflict.round_id))
+    old = conflict.status
+    conflict.status = ConflictStatus.CONFIRMED if confirm else ConflictStatus.REJECTED
+    conflict.decided_by_id, conflict.decided_at, conflict.decision_reason = actor.id, utcnow(), nfc(reason or "")
+    record("conflict.decided", conflict, round_id=conflict.round_id, actor=actor, old=old, new=conflict.status,
+           nomination=conflict.nomination_id, juror=conflict.juror_id, reason=conflict.decision_reason)
+
+
+# -- automatic assignment ----------------------------------------------------------------------
+
+def _tags(nomination: Nomination) -> frozenset[str]:
+    details = nomination.details or {}
+    tags = {str(nomination.round.programme_code)}
+    tags.update(details.get("fields_of_work") or [])
+    tags.update(details.get("outcomes") or [])
+    if details.get("level"):
+        tags.add(details["level"])
+    return frozenset(tags)
+
+
+def auto_assign(round_: Round, *, actor) -> Plan | Infeasible:
+    """Give every competing dossier k jurors, keeping pinned and started assignments."""
+    _require_not_frozen(round_)
+    if round_.state not in ASSIGNING_ROUND_STATES:
+        raise InvalidTransition(_l("Jurors are assigned after screening starts and before the council meets."))
+    members = [m for m in council(round_) if m.is_active]
+    if not members:
+        raise InvalidTransition(_l("No juror has accepted the invitation yet."))
+    member_ids = {m.user_id for m in members}
+    nominations = competing_nominations(round_)
+    current = db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)).all()
+    kept = {a for a in current if (a.pinned or a.started_at) and a.juror_id in member_ids}
+    dossiers = [planner.Dossier(n.id, n.reference or str(n.id), _tags(n),
+                                frozenset(a.juror_id for a in kept if a.nomination_id == n.id))
+                for n in nominations]
+    jurors = [planner.Juror(m.user_id, m.user.full_name, frozenset(m.expertise or []), m.cap) for m in members]
+    result = planner.plan(dossiers, jurors, blocking_pairs(round_), round_.jurors_per_nomination,
+                          frozenset(code.value for code in ProgrammeCode))
+    if isinstance(result, planner.Infeasible):
+        record("assignment.auto_failed", round_, round_id=round_.id, actor=actor, reason=result.reason)
+        return result
+    for assignment in current:
+        if assignment not in kept:
+            db.session.delete(assignment)
+    db.session.flush()
+    kept_pairs = {(a.nomination_id, a.juror_id) for a in kept}
+    for nomination in nominations:
+        for juror_id in result.assignments[nomination.id]:
+            if (nomination.id, juror_id) not in kept_pairs:
+                db.session.add(Assignment(round_id=round_.id, nomination_id=nomination.id, juror_id=juror_id,
+                                          created_by_id=actor.id))
+        if nomination.state == NominationState.ELIGIBLE:
+            set_state(nomination, NominationState.UNDER_REVIEW, actor=actor, action="nomination.under_review")
+    db.session.flush()
+    record("assignment.auto", round_, round_id=round_.id, actor=actor, dossiers=len(nominations),
+           jurors=len(jurors), loads={str(k): v for k, v in result.loads.items()}, connected=result.connected,
+           swaps=result.swaps, matches=result.expertise_matches)
+    return result
+
+
+def send_digests(round_: Round, *, actor) -> int:
+    """One e-mail per juror listing all their dossiers, not one per assignment."""
+    by_juror: dict[int, list[Nomination]] = {}
+    for assignment in db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)
+                                         .order_by(Assignment.nomination_id)):
+        by_juror.setdefault(assignment.juror_id, []).append(assignment.nomination)
+    members = {m.user_id: m for m in council(round_) if m.is_active}
+    sent = 0
+    for juror_id, nominations in by_juror.items():
+        if juror_id in members:
+            notifications.queue(members[juror_id].user, "assignment_digest", round=round_, nominations=nominations,
+                                link=notifications.link("scoring.dashboard"))
+            sent += 1
+    record("assignment.digests_sent", round_, round_id=round_.id, actor=actor, jurors=sent)
+    return sent

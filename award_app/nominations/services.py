@@ -1,6 +1,5 @@
 """Creating, saving, documenting, submitting and withdrawing nominations. Never commits."""
 
-import secrets
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -91,7 +90,7 @@ def enter_paper_dossier(round_: Round, email: str, full_name: str, organisation:
     applicant = accounts.find_user_by_email(email)
     if applicant is None:
         applicant = accounts.register_applicant(
-            email=email, password=secrets.token_urlsafe(32), full_name=full_name,
+            email=email, password=accounts.unusable_password(), full_name=full_name,
             applicant_kind=PAPER_APPLICANT_KIND[round_.programme_code], organisation=organisation, phone="",
             province_id=None, locale=None, notice_version="paper")
     elif not applicant.has_role(Role.APPLICANT):

@@ -3,13 +3,22 @@
 import smtplib
 from email.message import EmailMessage
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from award_app.columns import utcnow
 from award_app.extensions import db
 from award_app.notifications.models import OutboxMessage
+
+
+def link(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail or a QR code, also outside a request (commands, jobs):
+    PUBLIC_URL gives the address users reach the platform at."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)
 
 
 def queue(user, kind: str, **context) -> OutboxMessage:

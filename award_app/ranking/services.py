@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from award_app.accounts.models import CouncilMembership
 from award_app.audit.services import record
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.jury.models import Assignment
+from award_app.jury.services import confirmed_pairs
 from award_app.nominations.models import Entry, Nomination, NominationState
 from award_app.nominations.services import set_state
 from award_app.ranking import aggregate
@@ -46,12 +46,12 @@ def _entries_in_competition(round_: Round) -> list[Entry]:
 
 
 def entry_scores(round_: Round, entries: list[Entry]) -> list[aggregate.EntryScores]:
-    """Each entry's submitted sheets from the jurors assigned to its dossier who are still on the
-    council, in a constant number of queries."""
-    active = set(db.session.scalars(select(CouncilMembership.user_id).where(
-        CouncilMembership.round_id == round_.id, CouncilMembership.withdrawn_at.is_(None))))
+    """Each entry's submitted sheets from the jurors assigned to its dossier, without a confirmed
+    conflict (a confirmed conflict takes the juror's score away), in a constant number of queries."""
+    excluded = confirmed_pairs(round_)
     assigned = {(n, j) for n, j in db.session.execute(select(Assignment.nomination_id, Assignment.juror_id)
-                                                       .where(Assignment.round_id == round_.id)) if j in active}
+                                                       .where(Assignment.round_id == round_.id))
+                if (n, j) not in excluded}
     expected: dict[int, int] = {}
     for nomination_id, _juror in assigned:
         expected[nomination_id] = expected.get(nomination_id, 0) + 1

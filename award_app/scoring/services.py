@@ -9,6 +9,7 @@ from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
+from award_app.jury.models import Assignment
 from award_app.nominations.models import Entry
 from award_app.rounds.models import RoundState
 from award_app.scoring.models import Score, ScoreSheet, SheetState
@@ -42,6 +43,11 @@ def sheet_for(entry: Entry, juror) -> ScoreSheet:
         db.session.add(sheet)
         db.session.flush()
     return sheet
+
+
+def _assignment_of(sheet: ScoreSheet) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(Assignment.nomination_id == sheet.entry.nomination_id,
+                                                      Assignment.juror_id == sheet.juror_id))
 
 
 def sheet_problems(scores: list[Score]) -> list:
@@ -80,6 +86,9 @@ def save_sheet(sheet: ScoreSheet, inputs: list[ScoreInput], *, version: int | No
             changes[score.criterion.code] = {"points": [score.points, given.points]}
             score.points, score.comment = given.points, comment
     sheet.total = sum(s.points or 0 for s in sheet.scores)
+    assignment = _assignment_of(sheet)
+    if assignment is not None and assignment.started_at is None:
+        assignment.started_at = utcnow()
     if changes:
         record("score_sheet.saved", sheet, round_id=round_.id, actor=actor, entry=sheet.entry_id, total=sheet.total,
                changes=changes)
@@ -89,5 +98,7 @@ def save_sheet(sheet: ScoreSheet, inputs: list[ScoreInput], *, version: int | No
             raise SheetIncomplete(problems)
         sheet.state = SheetState.SUBMITTED
         sheet.submitted_at = utcnow()
+        if assignment is not None:
+            assignment.submitted_at = sheet.submitted_at
         record("score_sheet.submitted", sheet, round_id=round_.id, actor=actor, entry=sheet.entry_id,
                total=sheet.total)

@@ -8,6 +8,7 @@ from award_app.accounts.permissions import active_council_rounds
 from award_app.errors import StaleEdit
 from award_app.extensions import db
 from award_app.jury.models import Assignment
+from award_app.jury.permissions import must_confirm, must_declare
 from award_app.nominations.models import Entry, Nomination
 from award_app.nominations.views import send_document
 from award_app.rounds.models import RankingGroup, Rubric
@@ -63,6 +64,11 @@ def _inputs(form: ScoreSheetForm) -> list[services.ScoreInput]:
 def sheet(entry_id: int):
     entry = _entry_or_404(entry_id)
     juror = current_user._get_current_object()
+    nomination = entry.nomination
+    if must_declare(juror, nomination.round):
+        return redirect(url_for("jury.declaration", round_id=nomination.round_id))
+    if must_confirm(juror, nomination):
+        return redirect(url_for("jury.confirm", nomination_id=nomination.id, next=request.path))
     form = ScoreSheetForm()
     problems = []
     if request.method == "GET":
@@ -112,6 +118,8 @@ def _render(entry, sheet, form, problems):
 @login_required
 def document(entry_id: int, document_id: int):
     entry = _entry_or_404(entry_id)
+    if must_declare(current_user, entry.nomination.round) or must_confirm(current_user, entry.nomination):
+        abort(404)
     found = next((d for d in entry.nomination.documents if d.id == document_id), None)
     if found is None:
         abort(404)
