@@ -268,9 +268,9 @@ def has_declared(round_: Round, juror, nomination: Nomination | None = None) -> 
 def decide_conflict(conflict: Conflict, confirm: bool, reason: str, *, actor) -> None:
     """Confirming takes the juror off the dossier and out of its score; rejecting gives both back."""
     _require_not_frozen(db.session.get(Round, conflict.round_id))
-    old = conflict.status
+    old, decided_by = conflict.status, actor.id  # read before changing anything: no half-made row is flushed
+    conflict.decided_by_id, conflict.decided_at, conflict.decision_reason = decided_by, utcnow(), nfc(reason or "")
     conflict.status = ConflictStatus.CONFIRMED if confirm else ConflictStatus.REJECTED
-    conflict.decided_by_id, conflict.decided_at, conflict.decision_reason = actor.id, utcnow(), nfc(reason or "")
     record("conflict.decided", conflict, round_id=conflict.round_id, actor=actor, old=old, new=conflict.status,
            nomination=conflict.nomination_id, juror=conflict.juror_id, reason=conflict.decision_reason)
 
