@@ -16,7 +16,12 @@ def today_in_vietnam() -> date:
 
 
 def required():
+    """Something other than spaces must be typed."""
     return validators.InputRequired(message=_l("This field is required."))
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def optional():
@@ -97,13 +102,18 @@ class WholeNumberField(IntegerField):
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, *, thousands: bool = False, **kwargs):
+        """`thousands`: accept 1.220.000 or 1 220 000 (populations); otherwise 2.5 is not a whole number."""
         kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        self.thousands = thousands
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(".", "").replace(" ", "")] if valuelist[0].strip() else []
+            text = valuelist[0].strip()
+            if self.thousands:
+                text = text.replace(".", "").replace(" ", "").replace("\u00a0", "")
+            valuelist = [text] if text else []
         try:
             super().process_formdata(valuelist)
         except ValueError as error:

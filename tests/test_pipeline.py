@@ -181,6 +181,19 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
     assert "70,33" in ranking  # (70 + 69 + 72) / 3
     assert "Giải Nhất" in ranking
     advance(staff, round_, "council")
+    # The chair records the council meeting that adopts the proposal.
+    chair = jurors[0]
+    members = re.findall(r'name="present" type="checkbox" value="(\d+)"',
+                         chair.get(f"/ranking/round/{round_.id}/meeting").get_data(as_text=True))
+    assert len(members) == 3
+    response = submit(chair, f"/ranking/round/{round_.id}/meeting", {
+        "held_on": "10/12/2026", "present": members[:1], "votes_for": "1", "votes_against": "0",
+        "minutes": "Hội đồng họp và thống nhất đề xuất."}, headers={"Accept-Language": "en"})
+    assert "No quorum" in response.get_data(as_text=True)  # 1 of 3 present
+    response = submit(chair, f"/ranking/round/{round_.id}/meeting", {
+        "held_on": "10/12/2026", "present": members, "votes_for": "3", "votes_against": "0",
+        "minutes": "Hội đồng họp ngày 10/12/2026, 3/3 thành viên có mặt, thống nhất đề xuất."})
+    assert response.status_code == 302
 
     # 6. The approver approves with a decision number and date; the round is frozen.
     boss = app.test_client()
@@ -195,8 +208,8 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
     assert db.session.get(Nomination, runner_up.id).state == NominationState.AWARDED  # Nhì: 2 per group
     juror = jurors[0]
     refused = submit(juror, f"/scoring/entries/{winner.entries[0].id}", {"version": "1", "action": "save"},
-                     form_url=f"/scoring/entries/{winner.entries[0].id}")
-    assert refused.status_code == 302  # refused with a message, nothing changes
+                     form_url=f"/scoring/entries/{winner.entries[0].id}", headers={"Accept-Language": "en"})
+    assert "The round is approved and frozen" in refused.get_data(as_text=True)  # refused, nothing changes
     assert submit(staff, f"/ranking/round/{round_.id}/compute", form_url=f"/ranking/round/{round_.id}"
                   ).status_code == 404
 

@@ -11,7 +11,7 @@ from award_app.extensions import db
 from award_app.nominations.models import Nomination, NominationState
 from award_app.nominations.services import set_state
 from award_app.ranking.models import RankingRun
-from award_app.ranking.services import run_rows
+from award_app.ranking.services import latest_meeting, run_rows
 from award_app.rounds.models import Round, RoundState
 from award_app.text import nfc
 
@@ -26,6 +26,15 @@ def approve(round_: Round, run: RankingRun | None, *, number: str, signed_on: da
         raise InvalidTransition(_l("Only a proposal handed over by the council can be approved."))
     if run is None or run.round_id != round_.id:
         raise InvalidTransition(_l("There is no ranking to approve."))
+    meeting = latest_meeting(round_)
+    if meeting is None or meeting.ranking_run_id != run.id:
+        raise InvalidTransition(_l("The council has not adopted this proposal yet: the chair records the meeting "
+                                   "first."))
+    withdrawn = [row.entry.nomination.reference for row in run_rows(run)
+                 if row.entry.nomination.state == NominationState.WITHDRAWN]
+    if withdrawn:
+        raise InvalidTransition(_l("%(refs)s was withdrawn after the proposal: the secretariat computes the ranking "
+                                   "again and the council adopts it again.", refs=", ".join(withdrawn)))
     decision = Decision(round_id=round_.id, ranking_run_id=run.id, number=nfc(number).strip(), signed_on=signed_on,
                         signer_name=nfc(signer_name).strip(), signer_title=nfc(signer_title).strip(),
                         approved_by_id=actor.id)

@@ -8,7 +8,7 @@ from award_app.approval.forms import ApprovalForm
 from award_app.approval.models import Decision
 from award_app.approval.permissions import can_approve
 from award_app.extensions import db
-from award_app.ranking.services import latest_run
+from award_app.ranking.services import latest_meeting, latest_run
 from award_app.ranking.views import grouped_rows
 from award_app.rounds.models import Round
 from award_app.rounds.permissions import can_list_rounds
@@ -36,5 +36,6 @@ def approve(round_id: int):
         flash(_("The results are approved. The round is frozen."), "success")
         return redirect(url_for("approval.approve", round_id=round_.id))
     return render_template("approval/approve.html", round=round_, run=run, decision=decision, form=form,
+                           meeting=latest_meeting(round_),
                            can_approve=allowed, groups=grouped_rows(round_, run),
                            tiers={t.code: t for t in round_.tiers})

@@ -44,6 +44,8 @@ def round_links(user, round_) -> list[dict]:
     if can_manage_council(user, round_):
         links.append({"url": url_for("jury.council", round_id=round_.id), "label": _("Selection council")})
         links.append({"url": url_for("jury.assignments", round_id=round_.id), "label": _("Assignments")})
+    if can_manage_rounds(user) and round_.state in (RoundState.SCORING, RoundState.COUNCIL):
+        links.append({"url": url_for("scoring.round_sheets", round_id=round_.id), "label": _("Score sheets")})
     if can_view_ranking(user, round_):
         links.append({"url": url_for("ranking.show", round_id=round_.id), "label": _("Ranking")})
     if can_list_rounds(user) and round_.state in (RoundState.COUNCIL, RoundState.APPROVED, RoundState.PUBLISHED):

@@ -159,3 +159,7 @@ DOSSIERS = {
 # The decision approving the past eco-school round.
 DECISION = {"number": "1520/QĐ-BNNMT", "signed_on": "2025-12-15", "signer_name": "Lê Minh Đức",
             "signer_title": "KT. BỘ TRƯỞNG - THỨ TRƯỞNG"}
+
+MINUTES = ("Hội đồng xét chọn họp ngày 05/12/2025 tại Hà Nội, có mặt đủ 4/4 thành viên. Hội đồng đã xem xét bảng "
+           "xếp hạng do Ban Thư ký tổng hợp từ phiếu chấm của các thành viên, thống nhất đề xuất danh sách trao giải "
+           "và đề cử lên ASEAN như kèm theo. Biểu quyết: 4/4 thành viên tán thành.")

@@ -20,7 +20,7 @@ from award_app.extensions import db
 from award_app.jury import services as jury
 from award_app.nominations import services as nominations
 from award_app.nominations.models import Nomination
-from award_app.ranking.services import compute
+from award_app.ranking.services import compute, record_meeting
 from award_app.rounds import services as rounds
 from award_app.rounds.models import Programme, ProgrammeCode, Round, RoundState
 from award_app.scoring.services import ScoreInput, save_sheet, sheet_for
@@ -187,6 +187,8 @@ def _run_round(round_: Round, dossiers: list, users: dict[str, User], target: Ro
     if target == RoundState.APPROVED:
         run = compute(round_, actor=secretariat)
         _advance_to(round_, RoundState.COUNCIL, secretariat)
+        record_meeting(round_, held_on=date(2025, 12, 5), present_ids=[m.id for m in members], votes_for=len(members),
+                       votes_against=0, minutes=data.MINUTES, actor=members[0])
         decision = dict(data.DECISION)
         approve(round_, run, number=decision["number"], signed_on=date.fromisoformat(decision["signed_on"]),
                 signer_name=decision["signer_name"], signer_title=decision["signer_title"], actor=approver)

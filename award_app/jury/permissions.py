@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from award_app.extensions import db
-from award_app.jury.models import Assignment, Conflict, ConflictStatus
+from award_app.jury.models import Assignment, Conflict, ConflictSource, ConflictStatus
 from award_app.jury.services import has_declared
 from award_app.rounds.permissions import can_manage_rounds
 
@@ -17,7 +17,8 @@ def active_membership(user, round_):
 
 
 def is_assigned(user, nomination) -> bool:
-    """An active juror assigned to the dossier, without a confirmed conflict with it."""
+    """An active juror assigned to the dossier, without a confirmed conflict with it, nor one they
+    declared themselves and the secretariat has not rejected."""
     if active_membership(user, nomination.round) is None:
         return False
     assigned = db.session.scalar(select(Assignment.id).where(Assignment.nomination_id == nomination.id,
@@ -26,7 +27,9 @@ def is_assigned(user, nomination) -> bool:
         return False
     return db.session.scalar(select(Conflict.id).where(
         Conflict.nomination_id == nomination.id, Conflict.juror_id == user.id,
-        Conflict.status == ConflictStatus.CONFIRMED).limit(1)) is None
+        (Conflict.status == ConflictStatus.CONFIRMED)
+        | ((Conflict.status == ConflictStatus.PENDING) & (Conflict.source == ConflictSource.DECLARED)))
+        .limit(1)) is None
 
 
 def must_declare(user, round_) -> bool:

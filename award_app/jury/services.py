@@ -6,7 +6,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from award_app.accounts import services as accounts
-from award_app.accounts.models import CouncilMembership, Role, User
+from award_app.accounts.models import CouncilMembership, Role, RoleGrant, User
 from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import InvalidTransition, RoundFrozen
@@ -248,6 +248,8 @@ def declare(round_: Round, juror: User, declared: list[tuple[int, ConflictKind, 
                                   nomination_id=nomination.id if nomination else None)
         db.session.add(declaration)
     db.session.flush()
+    if declared:
+        _tell_secretariat(round_, juror, declared)
     record("conflicts.declared", declaration, round_id=round_.id, actor=juror,
            nomination=nomination.id if nomination else None,
            conflicts=[[n, str(k), d] for n, k, d in declared])
@@ -259,6 +261,14 @@ def _declarations(round_: Round, juror, nomination: Nomination | None):
     if nomination is None:
         return query.where(Declaration.nomination_id.is_(None))
     return query.where(Declaration.nomination_id == nomination.id)
+
+
+def _tell_secretariat(round_: Round, juror: User, declared: list) -> None:
+    references = [n.reference for n in db.session.scalars(select(Nomination).where(
+        Nomination.id.in_([nomination_id for nomination_id, _kind, _detail in declared])))]
+    for staff in db.session.scalars(select(User).join(User.role_grants).where(RoleGrant.role == Role.SECRETARIAT)):
+        notifications.queue(staff, "conflict_declared", round=round_, juror=juror, references=references,
+                            link=notifications.link("jury.conflicts", round_id=round_.id))
 
 
 def has_declared(round_: Round, juror, nomination: Nomination | None = None) -> bool:

@@ -15,6 +15,7 @@ from award_app.formfields import (
     number_range,
     optional,
     required,
+    strip,
 )
 
 SCHOOL_LEVELS = [
@@ -75,7 +76,8 @@ class YouthForm(DossierForm):
 class CityForm(DossierForm):
     city_name = StringField(_l("City or urban area"), validators=[required(), length(200)])
     province_id = SelectField(_l("Province or city"), validators=[required()])
-    population = WholeNumberField(_l("Population"), validators=[required(), number_range(0, 100_000_000)])
+    population = WholeNumberField(_l("Population"), validators=[required(), number_range(0, 100_000_000)],
+                                  thousands=True)
     area_km2 = NumberField(_l("Area (km²)"), places=2, validators=[required(), number_range(0.01, 100000)])
     outcomes = MultiCheckboxField(_l("Outcomes applied for"), choices=[])
     narrative = TextAreaField(_l("Summary of the city's environmental results"),
@@ -89,7 +91,7 @@ class DocumentForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[required(), length(2000)])
+    reason = TextAreaField(_l("Reason"), validators=[required(), length(2000)], filters=[strip])
 
 
 class ExtensionForm(FlaskForm):

@@ -234,9 +234,10 @@ def submission_problems(nomination: Nomination, form_errors: list, now: datetime
 
 
 def _next_reference(round_: Round) -> str:
-    taken = db.session.scalar(select(func.count()).select_from(Nomination).where(
-        Nomination.round_id == round_.id, Nomination.reference.is_not(None)))
-    return f"{round_.programme.ref_prefix}-{round_.year}-{taken + 1:04d}"
+    """ES-2026-0042: the next number for the programme and year, across all its rounds of that year."""
+    prefix = f"{round_.programme.ref_prefix}-{round_.year}-"
+    last = db.session.scalar(select(func.max(Nomination.reference)).where(Nomination.reference.like(f"{prefix}%")))
+    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:04d}"
 
 
 def submit(nomination: Nomination, *, form_errors: list, now: datetime | None = None, actor) -> str:
@@ -263,9 +264,12 @@ def withdraw(nomination: Nomination, reason: str, *, actor) -> None:
     _require_open_round(nomination.round)
     if nomination.state not in WITHDRAWABLE:
         raise InvalidTransition()
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise InvalidTransition(_l("Give a reason for the withdrawal."))
     old = nomination.state
     nomination.state = NominationState.WITHDRAWN
-    nomination.state_reason = nfc(reason)
+    nomination.state_reason = reason
     record("nomination.withdrawn", nomination, round_id=nomination.round_id, actor=actor, old=old,
            reason=nomination.state_reason)
 

@@ -1,9 +1,9 @@
 """A ranking run: the proposal computed from the submitted sheets, kept as it was computed."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_app.columns import UTCDateTime, utcnow
@@ -43,3 +43,27 @@ class RankingRow(db.Model):
     run: Mapped[RankingRun] = relationship(back_populates="rows")
     entry = relationship("Entry")
     group = relationship("RankingGroup")
+
+
+class CouncilMeeting(db.Model):
+    """The council's meeting on a ranking: who was present, the vote, the minutes (biên bản)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    ranking_run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    present: Mapped[list] = mapped_column(JSON, default=list)
+    members: Mapped[int]
+    votes_for: Mapped[int]
+    votes_against: Mapped[int]
+    minutes: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ranking_run = relationship("RankingRun")
+    recorded_by = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint("votes_for >= 0 AND votes_against >= 0", name="votes"),
+        CheckConstraint("minutes <> ''", name="minutes"),
+    )

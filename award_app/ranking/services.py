@@ -1,5 +1,7 @@
 """Computing a ranking run from the submitted sheets. Never commits."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -8,13 +10,14 @@ from award_app.audit.services import record
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.jury.models import Assignment
-from award_app.jury.services import confirmed_pairs
+from award_app.jury.services import confirmed_pairs, council
 from award_app.nominations.models import Entry, Nomination, NominationState
 from award_app.nominations.services import set_state
-from award_app.ranking import aggregate
-from award_app.ranking.models import RankingRow, RankingRun
+from award_app.ranking import aggregate, quorum
+from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
 from award_app.rounds.models import RankingGroup, Round, RoundState, Rubric
 from award_app.scoring.models import Score, ScoreSheet, SheetState
+from award_app.text import nfc
 
 RANKING_ROUND_STATES = (RoundState.SCORING, RoundState.COUNCIL)
 RANKED_STATES = (NominationState.UNDER_REVIEW, NominationState.SCORED, NominationState.PROPOSED)
@@ -116,3 +119,44 @@ def run_rows(run: RankingRun) -> list[RankingRow]:
              .options(selectinload(RankingRow.entry).selectinload(Entry.nomination).selectinload(Nomination.province),
                       selectinload(RankingRow.group).selectinload(RankingGroup.rubric).selectinload(Rubric.criteria)))
     return list(db.session.scalars(query))
+
+
+def latest_meeting(round_: Round) -> CouncilMeeting | None:
+    return db.session.scalar(select(CouncilMeeting).where(CouncilMeeting.round_id == round_.id)
+                             .order_by(CouncilMeeting.id.desc()).limit(1))
+
+
+def record_meeting(round_: Round, *, held_on: date, present_ids: list[int], votes_for: int, votes_against: int,
+                   minutes: str, actor) -> CouncilMeeting:
+    """The chair records the council meeting on the latest ranking and submits the proposal."""
+    if round_.is_frozen:
+        raise RoundFrozen()
+    if round_.state != RoundState.COUNCIL:
+        raise InvalidTransition(_l("The council meets once the secretariat has handed the ranking over."))
+    run = latest_run(round_)
+    if run is None:
+        raise InvalidTransition(_l("There is no ranking to propose."))
+    members = [m.user_id for m in council(round_) if m.is_active]
+    present = sorted(set(present_ids) & set(members))
+    problems = quorum.meeting_problems(len(members), len(present), votes_for, votes_against)
+    if problems:
+        raise InvalidTransition([MEETING_MESSAGES[code](n) for code, n in problems])
+    minutes = nfc(minutes or "").strip()
+    if not minutes:
+        raise InvalidTransition(_l("Write the minutes of the meeting."))
+    meeting = CouncilMeeting(round_id=round_.id, ranking_run_id=run.id, held_on=held_on, present=present,
+                             members=len(members), votes_for=votes_for, votes_against=votes_against, minutes=minutes,
+                             recorded_by_id=actor.id)
+    db.session.add(meeting)
+    db.session.flush()
+    record("council.meeting_recorded", meeting, round_id=round_.id, actor=actor, run=run.id, present=present,
+           members=len(members), votes_for=votes_for, votes_against=votes_against)
+    return meeting
+
+
+MEETING_MESSAGES = {
+    "no_quorum": lambda n: _l("No quorum: at least %(n)d members must be present (two thirds).", n=n),
+    "too_many_votes": lambda n: _l("More votes than members present (%(n)d).", n=n),
+    "not_adopted": lambda n: _l("Not adopted: at least %(n)d votes for are needed (two thirds of those present).",
+                                n=n),
+}

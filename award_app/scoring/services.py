@@ -1,9 +1,10 @@
 """Score sheets: a draft saves at any time, a submitted sheet is locked. Never commits."""
 
+import hashlib
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from award_app.audit.services import record
 from award_app.columns import utcnow
@@ -102,3 +103,57 @@ def save_sheet(sheet: ScoreSheet, inputs: list[ScoreInput], *, version: int | No
             assignment.submitted_at = sheet.submitted_at
         record("score_sheet.submitted", sheet, round_id=round_.id, actor=actor, entry=sheet.entry_id,
                total=sheet.total)
+
+
+def reopen_sheet(sheet: ScoreSheet, reason: str, *, actor) -> None:
+    """The secretariat gives a submitted sheet back to its juror, with a reason (logged)."""
+    round_ = sheet.entry.nomination.round
+    if round_.is_frozen:
+        raise RoundFrozen()
+    if sheet.state != SheetState.SUBMITTED:
+        raise InvalidTransition(_l("Only a submitted sheet can be reopened."))
+    reason = nfc(reason or "").strip()
+    if not reason:
+        raise InvalidTransition(_l("Give the reason for reopening the sheet."))
+    sheet.state, sheet.submitted_at = SheetState.DRAFT, None
+    assignment = _assignment_of(sheet)
+    if assignment is not None:
+        assignment.submitted_at = None
+    record("score_sheet.reopened", sheet, round_id=round_.id, actor=actor, entry=sheet.entry_id,
+           juror=sheet.juror_id, reason=reason)
+
+
+def withdraw_for_conflict(sheet: ScoreSheet | None, *, actor) -> None:
+    """A juror who discovers a conflict while scoring: their sheet stops counting at once."""
+    if sheet is not None and sheet.state == SheetState.SUBMITTED:
+        sheet.state, sheet.submitted_at = SheetState.DRAFT, None
+        record("score_sheet.withdrawn_for_conflict", sheet, round_id=sheet.entry.nomination.round_id, actor=actor,
+               entry=sheet.entry_id)
+
+
+def juror_order_key(juror_id: int, entry_id: int) -> str:
+    """A shuffle of the dossiers that differs per juror but stays the same between visits, to reduce
+    order bias (every juror would otherwise start with the same dossier)."""
+    return hashlib.sha256(f"{juror_id}:{entry_id}".encode()).hexdigest()
+
+
+def next_entry(juror, entries: list[Entry]) -> Entry | None:
+    """The juror's unsubmitted entry that has the fewest submitted sheets, in the juror's own order."""
+    if not entries:
+        return None
+    counts = dict(db.session.execute(select(ScoreSheet.entry_id, func.count()).where(
+        ScoreSheet.entry_id.in_([e.id for e in entries]), ScoreSheet.state == SheetState.SUBMITTED)
+        .group_by(ScoreSheet.entry_id)).all())
+    mine = set(db.session.scalars(select(ScoreSheet.entry_id).where(
+        ScoreSheet.juror_id == juror.id, ScoreSheet.state == SheetState.SUBMITTED)))
+    open_entries = [e for e in entries if e.id not in mine]
+    if not open_entries:
+        return None
+    return min(open_entries, key=lambda e: (counts.get(e.id, 0), juror_order_key(juror.id, e.id)))
+
+
+def other_sheets(sheet: ScoreSheet) -> list[ScoreSheet]:
+    """The other jurors' submitted sheets on the same entry (shown only as the round allows)."""
+    return list(db.session.scalars(select(ScoreSheet).where(
+        ScoreSheet.entry_id == sheet.entry_id, ScoreSheet.juror_id != sheet.juror_id,
+        ScoreSheet.state == SheetState.SUBMITTED).order_by(ScoreSheet.id)))

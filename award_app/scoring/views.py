@@ -5,16 +5,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from award_app.accounts.permissions import active_council_rounds
-from award_app.errors import StaleEdit
+from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
-from award_app.jury.models import Assignment
-from award_app.jury.permissions import must_confirm, must_declare
+from award_app.jury.forms import DossierConflictForm
+from award_app.jury.models import Assignment, ConflictKind
+from award_app.jury.permissions import is_assigned, must_confirm, must_declare
+from award_app.jury.services import declare
+from award_app.nominations.forms import ReasonForm
 from award_app.nominations.models import Entry, Nomination
 from award_app.nominations.views import send_document
-from award_app.rounds.models import RankingGroup, Rubric
+from award_app.rounds.models import RankingGroup, Round, Rubric, ScoreVisibility
+from award_app.rounds.permissions import can_manage_rounds
 from award_app.scoring import services
 from award_app.scoring.forms import ScoreSheetForm
-from award_app.scoring.models import ScoreSheet
+from award_app.scoring.models import ScoreSheet, SheetState
 from award_app.scoring.permissions import can_score
 
 bp = Blueprint("scoring", __name__, url_prefix="/scoring")
@@ -30,14 +34,34 @@ def dashboard():
     rounds = active_council_rounds(current_user)
     if not rounds:
         abort(404)
-    assignments = db.session.scalars(select(Assignment).where(Assignment.juror_id == current_user.id).options(
-        selectinload(Assignment.nomination).selectinload(Nomination.entries).selectinload(Entry.group))).all()
+    by_round = {round_.id: _my_assignments(round_) for round_ in rounds}
     sheets = {s.entry_id: s for s in db.session.scalars(select(ScoreSheet).where(
         ScoreSheet.juror_id == current_user.id))}
-    by_round: dict[int, list[Assignment]] = {}
-    for assignment in assignments:
-        by_round.setdefault(assignment.round_id, []).append(assignment)
-    return render_template("scoring/dashboard.html", rounds=rounds, by_round=by_round, sheets=sheets)
+    return render_template("scoring/dashboard.html", rounds=rounds, by_round=by_round, sheets=sheets,
+                           must_declare={r.id: must_declare(current_user, r) for r in rounds})
+
+
+def _my_assignments(round_) -> list[Assignment]:
+    """The juror's dossiers in the round, without those a conflict takes away."""
+    assignments = db.session.scalars(select(Assignment).where(
+        Assignment.juror_id == current_user.id, Assignment.round_id == round_.id).options(
+        selectinload(Assignment.nomination).selectinload(Nomination.entries).selectinload(Entry.group))).all()
+    return [a for a in assignments if is_assigned(current_user, a.nomination)]
+
+
+@bp.route("/round/<int:round_id>/next")
+@login_required
+def next_dossier(round_id: int):
+    """The dossier with the fewest submitted sheets first, in an order shuffled per juror."""
+    round_ = next((r for r in active_council_rounds(current_user) if r.id == round_id), None)
+    if round_ is None:
+        abort(404)
+    entries = [e for a in _my_assignments(round_) for e in a.nomination.entries]
+    entry = services.next_entry(current_user, entries)
+    if entry is None:
+        flash(_("You have submitted all your sheets for this round. Thank you!"), "success")
+        return redirect(url_for("scoring.dashboard"))
+    return redirect(url_for("scoring.sheet", entry_id=entry.id))
 
 
 def _entry_or_404(entry_id: int) -> Entry:
@@ -85,33 +109,91 @@ def sheet(entry_id: int):
         return _render(entry, sheet, form, problems)
     existing = services.existing_sheet(entry, juror)
     sheet = existing or services.sheet_for(entry, juror)
-    if form.validate_on_submit():
-        submit = request.form.get("action") == "submit"
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        if existing is None:
-            version = None  # the sheet was just created from this very form
-        try:
-            services.save_sheet(sheet, _inputs(form), version=version, submit=submit,
-                                actor=current_user._get_current_object())
-        except StaleEdit as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return _render(entry, sheet, form, problems)
-        except services.SheetIncomplete as incomplete:
-            problems = incomplete.messages
-        db.session.commit()
-        if not problems:
-            flash(_("The score sheet is submitted.") if submit else _("The draft is saved."), "success")
-            return redirect(url_for("scoring.sheet", entry_id=entry.id))
-        form.version.data = sheet.version
-    return _render(entry, sheet, form, problems)
+    form.validate()  # a mistyped number becomes an empty score and a message; the rest is saved
+    submit = request.form.get("action") == "submit"
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    if existing is None:
+        version = None  # the sheet was just created from this very form
+    typing_errors = [str(e) for row in form.scores.entries for e in row["points"].errors]
+    try:
+        services.save_sheet(sheet, _inputs(form), version=version, submit=submit and not typing_errors,
+                            actor=juror)
+    except StaleEdit as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render(entry, existing, form, problems)
+    except services.SheetIncomplete as incomplete:
+        problems = incomplete.messages
+    except DomainError as refused:  # a score outside 0..max: nothing is saved, the input stays on the page
+        db.session.rollback()
+        return _render(entry, existing, form, refused.messages)
+    db.session.commit()
+    if not problems and not typing_errors:
+        flash(_("The score sheet is submitted.") if submit else _("The draft is saved."), "success")
+        return redirect(url_for("scoring.sheet", entry_id=entry.id))
+    form.version.data = sheet.version
+    return _render(entry, sheet, form, problems or typing_errors)
 
 
 def _render(entry, sheet, form, problems):
     criteria = {c.id: c for c in entry.group.rubric.criteria}
     total = sheet.total if sheet else 0
+    round_ = entry.nomination.round
+    others = []
+    submitted = sheet is not None and sheet.state == SheetState.SUBMITTED
+    if submitted and round_.score_visibility == ScoreVisibility.AFTER_OWN:
+        others = services.other_sheets(sheet)
     return render_template("scoring/sheet.html", entry=entry, nomination=entry.nomination, sheet=sheet, form=form,
-                           criteria=criteria, problems=problems, max_total=entry.group.rubric.max_total, total=total)
+                           criteria=criteria, problems=problems, max_total=entry.group.rubric.max_total, total=total,
+                           others=others, conflict_form=DossierConflictForm(prefix="c"))
+
+
+@bp.route("/entries/<int:entry_id>/conflict", methods=["POST"])
+@login_required
+def declare_conflict(entry_id: int):
+    """A juror discovers a conflict while scoring: declared from the sheet, the sheet stops counting."""
+    entry = _entry_or_404(entry_id)
+    form = DossierConflictForm(prefix="c")
+    if not form.validate_on_submit():
+        abort(400)
+    juror = current_user._get_current_object()
+    conflict = (entry.nomination_id, ConflictKind(form.kind.data), form.detail.data or "")
+    declare(entry.nomination.round, juror, [conflict], nomination=entry.nomination)
+    for other in entry.nomination.entries:
+        services.withdraw_for_conflict(services.existing_sheet(other, juror), actor=juror)
+    db.session.commit()
+    flash(_("Your conflict is declared and your sheet withdrawn; the secretariat is told."), "success")
+    return redirect(url_for("scoring.dashboard"))
+
+
+@bp.route("/round/<int:round_id>/sheets")
+@login_required
+def round_sheets(round_id: int):
+    """For the secretariat: every sheet of the round, and reopening a submitted one with a reason."""
+    round_ = db.get_or_404(Round, round_id)
+    if not can_manage_rounds(current_user):
+        abort(404)
+    sheets = db.session.scalars(select(ScoreSheet).join(Entry).join(Nomination).where(
+        Nomination.round_id == round_.id).options(selectinload(ScoreSheet.juror),
+        selectinload(ScoreSheet.entry).selectinload(Entry.nomination)).order_by(Nomination.reference,
+                                                                                ScoreSheet.juror_id)).all()
+    return render_template("scoring/round_sheets.html", round=round_, sheets=sheets, form=ReasonForm())
+
+
+@bp.route("/sheets/<int:sheet_id>/reopen", methods=["POST"])
+@login_required
+def reopen(sheet_id: int):
+    sheet = db.get_or_404(ScoreSheet, sheet_id)
+    if not can_manage_rounds(current_user):
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for reopening the sheet."), "error")
+    else:
+        services.reopen_sheet(sheet, form.reason.data, actor=current_user._get_current_object())
+        db.session.commit()
+        flash(_("The sheet is reopened; the juror can change and submit it again."), "success")
+    return redirect(url_for("scoring.round_sheets", round_id=sheet.entry.nomination.round_id))
 
 
 @bp.route("/entries/<int:entry_id>/documents/<int:document_id>")
