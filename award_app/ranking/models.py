@@ -32,6 +32,9 @@ class RankingRow(db.Model):
     rank: Mapped[int | None]
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     median: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    trimmed_mean: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    # Per-juror z-score normalisation on 0–100; empty when not valid (the run's parameters say why).
+    normalised: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     juror_count: Mapped[int]
     spread: Mapped[int | None]
     tier_code: Mapped[str | None] = mapped_column(String(40))

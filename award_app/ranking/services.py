@@ -1,6 +1,7 @@
 """Computing a ranking run from the submitted sheets. Never commits."""
 
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from award_app.jury.models import Assignment
 from award_app.jury.services import confirmed_pairs, council
 from award_app.nominations.models import Entry, Nomination, NominationState
 from award_app.nominations.services import set_state
-from award_app.ranking import aggregate, quorum
+from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
 from award_app.rounds.models import RankingGroup, Round, RoundState, Rubric
 from award_app.scoring.models import Score, ScoreSheet, SheetState
@@ -41,7 +42,7 @@ def rules_of(round_: Round) -> aggregate.RankingRules:
     )
 
 
-def _entries_in_competition(round_: Round) -> list[Entry]:
+def entries_in_competition(round_: Round) -> list[Entry]:
     query = (select(Entry).join(Nomination).where(Nomination.round_id == round_.id,
                                                   Nomination.state.in_(RANKED_STATES))
              .options(selectinload(Entry.nomination), selectinload(Entry.group)))
@@ -77,12 +78,16 @@ def compute(round_: Round, *, actor) -> RankingRun:
         raise RoundFrozen()
     if round_.state not in RANKING_ROUND_STATES:
         raise InvalidTransition(_l("The ranking is computed during scoring or by the council."))
-    entries = _entries_in_competition(round_)
-    ranked = aggregate.rank_entries(entry_scores(round_, entries), rules_of(round_))
+    entries = entries_in_competition(round_)
+    scores = entry_scores(round_, entries)
+    ranked = aggregate.rank_entries(scores, rules_of(round_))
+    figures = council_figures(round_, scores)
     groups = {g.code: g.id for g in round_.groups}
     run = RankingRun(round_id=round_.id, method="mean", computed_by_id=actor.id, parameters={
         "prize_threshold": str(round_.prize_threshold), "asean_threshold": str(round_.asean_threshold),
-        "spread_flag_points": round_.spread_flag_points, "tie_breaks": "criteria, median, chair"})
+        "spread_flag_points": round_.spread_flag_points, "tie_breaks": "criteria, median, chair",
+        "trimmed_proportion": TRIMMED_PROPORTION, "offset_flag_points": str(OFFSET_FLAG_POINTS),
+        **figures["parameters"]})
     for position, result in enumerate(ranked, start=1):
         run.rows.append(RankingRow(
             position=position, entry_id=result.entry_id, group_id=groups[result.group], rank=result.rank,
@@ -90,12 +95,42 @@ def compute(round_: Round, *, actor) -> RankingRun:
             juror_count=len(result.totals), spread=result.spread, tier_code=result.tier,
             asean_nominee=result.asean_nominee, flags=list(result.flags), tie_break=result.tie_break,
             criterion_means={k: str(aggregate.two_decimals(v)) for k, v in result.criterion_means.items()},
+            trimmed_mean=figures["trimmed"].get(result.entry_id), normalised=figures["normalised"].get(result.entry_id),
         ))
     db.session.add(run)
     db.session.flush()
     _mark_nominations(entries, ranked, actor)
     record("ranking.computed", run, round_id=round_.id, actor=actor, entries=len(ranked))
     return run
+
+
+TRIMMED_PROPORTION = 0.2
+# A juror whose totals sit further than this from the other jurors' on the same entries is flagged [default].
+OFFSET_FLAG_POINTS = Decimal("10")
+
+
+def council_figures(round_: Round, scores: list[aggregate.EntryScores]) -> dict:
+    """Trimmed means, normalised scores (where valid), juror offsets and Krippendorff's alpha."""
+    trimmed = {}
+    for entry in scores:
+        value = statistics.trimmed_mean([s.total for s in entry.sheets], TRIMMED_PROPORTION)
+        if value is not None:
+            trimmed[entry.entry_id] = aggregate.two_decimals(value)
+    max_total = {g.code: g.rubric.max_total for g in round_.groups}
+    normalisation = statistics.normalised_scores(scores, max_total)
+    criteria = sorted({c.code for g in round_.groups for c in g.rubric.criteria})
+    reliability = statistics.alpha_for_round(scores, criteria)
+    flagged = statistics.offset_jurors(normalisation.juror_offsets, OFFSET_FLAG_POINTS)
+    return {
+        "trimmed": trimmed,
+        "normalised": dict(normalisation.scores) if normalisation.valid else {},
+        "parameters": {
+            "normalisation": {"valid": normalisation.valid, "reasons": list(normalisation.reasons)},
+            "alpha": {"totals": reliability.totals, "criteria": dict(reliability.criteria)},
+            "offsets": {str(j): str(v) for j, v in normalisation.juror_offsets.items()},
+            "offset_jurors": sorted(flagged),
+        },
+    }
 
 
 def _mark_nominations(entries: list[Entry], ranked: list[aggregate.RankedEntry], actor) -> None:

@@ -7,11 +7,13 @@ from wtforms.fields.choices import SelectChoice
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
 from award_app.formfields import ActionForm
+from award_app.i18n import localized
 from award_app.jury.services import council
-from award_app.ranking import aggregate, services
+from award_app.ranking import aggregate, charts, services, statistics
 from award_app.ranking.forms import MeetingForm
 from award_app.ranking.permissions import can_compute_ranking, can_record_meeting, can_view_ranking
 from award_app.rounds.models import Round
+from award_app.rounds.permissions import can_list_rounds
 
 bp = Blueprint("ranking", __name__, url_prefix="/ranking")
 
@@ -22,6 +24,22 @@ FLAG_NAMES = {
     aggregate.TIE_UNRESOLVED: _l("tie: the chair decides"),
     aggregate.BELOW_PRIZE_THRESHOLD: _l("below the prize threshold"),
 }
+
+
+@bp.app_template_global()
+def describe_alpha(value) -> str:
+    return statistics.describe_alpha(value)
+
+
+@bp.app_template_global()
+def normalisation_reason(reason: str, names: dict[str, str]) -> str:
+    code, _sep, juror = reason.partition(":")
+    who = names.get(juror, _("a juror")) if juror else ""
+    if code == statistics.GRAPH_NOT_CONNECTED:
+        return _("the jurors do not all share dossiers with each other")
+    if code == statistics.JUROR_TOO_FEW_SHEETS:
+        return _("%(who)s scored fewer than 3 dossiers", who=who)
+    return _("%(who)s gave every dossier the same total", who=who)
 
 
 @bp.app_template_global()
@@ -44,6 +62,45 @@ def grouped_rows(round_: Round, run) -> list[tuple]:
     return [(g, [r for r in rows if r.group_id == g.id]) for g in round_.groups]
 
 
+ALPHA_WORDS = {
+    statistics.RELIABLE: _l("the jurors agree well (α ≥ 0.800): the scores can be relied on"),
+    statistics.TENTATIVE: _l("the jurors agree only moderately (0.667 ≤ α < 0.800): read the close results with care"),
+    statistics.UNRELIABLE: _l("the jurors disagree (α < 0.667): discuss the scores before deciding"),
+    statistics.NOT_COMPUTABLE: _l("not computable: too few sheets"),
+}
+
+
+def _charts(round_: Round, run) -> dict:
+    """Distributions of the submitted totals per juror and of the points per criterion."""
+    entries = [row.entry for row in services.run_rows(run)]
+    scores = services.entry_scores(round_, entries)
+    names = {m.user_id: m.user.full_name for m in council(round_)}
+    staff = can_list_rounds(current_user)
+    by_juror: dict[int, list[int]] = {}
+    for entry in scores:
+        for sheet in entry.sheets:
+            by_juror.setdefault(sheet.juror_id, []).append(sheet.total)
+    rows = [(names.get(j, "?") if staff else _("Juror %(code)s", code=chr(65 + i % 26)), totals)
+            for i, (j, totals) in enumerate(sorted(by_juror.items()))]
+    maximum = max((g.rubric.max_total for g in round_.groups), default=100)
+    criteria = {c.code: c for g in round_.groups for c in g.rubric.criteria}
+    given: dict[str, list[int]] = {}
+    for entry in scores:
+        for sheet in entry.sheets:
+            for code, points in sheet.points.items():
+                given.setdefault(code, []).append(points)
+    bars = [(localized(criteria[code], "name"), 100 * sum(p) / len(p) / criteria[code].max_points)
+            for code, p in given.items() if code in criteria and p]
+    return {"jurors": charts.juror_strip(rows, maximum, _("Totals given by each juror")),
+            "criteria": charts.criterion_bars(bars, _("Mean points per criterion, as a share of its maximum"))}
+
+
+def _juror_names(round_: Round) -> dict[str, str]:
+    if not can_list_rounds(current_user):
+        return {}
+    return {str(m.user_id): m.user.full_name for m in council(round_)}
+
+
 @bp.route("/round/<int:round_id>")
 @login_required
 def show(round_id: int):
@@ -52,6 +109,8 @@ def show(round_id: int):
         abort(404)
     run = services.latest_run(round_)
     return render_template("ranking/show.html", round=round_, run=run, groups=grouped_rows(round_, run),
+                           charts=_charts(round_, run) if run else None, juror_names=_juror_names(round_),
+                           alpha_words=ALPHA_WORDS,
                            tiers={t.code: t for t in round_.tiers}, form=ActionForm(),
                            can_compute=can_compute_ranking(current_user, round_),
                            can_record=can_record_meeting(current_user, round_),
