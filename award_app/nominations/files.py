@@ -2,13 +2,16 @@
 appears under its final name only when it is complete (temp file, fsync, rename)."""
 
 import hashlib
+import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
 
 from award_app.nominations.models import DocumentKind
 
@@ -128,3 +131,45 @@ def make_thumbnail(root: Path, sha256: str) -> bool:
         os.fsync(out.fileno())
     os.replace(temp_name, target)
     return True
+
+
+def without_identity(path: Path, kind: DocumentKind) -> bytes:
+    """The file as a juror of a blind round receives it: the PDF information dictionary and XMP
+    metadata removed, images re-encoded without EXIF, a Word document's author fields emptied."""
+    if kind == DocumentKind.PDF:
+        return _pdf_without_metadata(path)
+    if kind in (DocumentKind.JPEG, DocumentKind.PNG):
+        with Image.open(path) as image:
+            clean = Image.new(image.mode, image.size)
+            clean.putdata(list(image.getdata()))
+            out = io.BytesIO()
+            clean.save(out, format="JPEG" if kind == DocumentKind.JPEG else "PNG")
+            return out.getvalue()
+    return _docx_without_authors(path)
+
+
+def _pdf_without_metadata(path: Path) -> bytes:
+    reader = PdfReader(path)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer._info = None  # noqa: SLF001 - pypdf writes no /Info dictionary when it is absent
+    if "/Metadata" in writer._root_object:  # noqa: SLF001
+        del writer._root_object["/Metadata"]  # noqa: SLF001
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+AUTHOR_TAGS = re.compile(rb"<(dc:creator|cp:lastModifiedBy)>[^<]*</\1>")
+
+
+def _docx_without_authors(path: Path) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = AUTHOR_TAGS.sub(rb"<\1></\1>", data)
+            target.writestr(info, data)
+    return out.getvalue()

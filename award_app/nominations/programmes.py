@@ -105,13 +105,25 @@ def closing_day(round_: Round) -> date:
     return round_.closes_at.astimezone(VIETNAM).date()
 
 
-def facts(round_: Round, details: dict, province_names: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, value) pairs of a dossier in the reader's language, in the form's order."""
+# Hidden from jurors in a blind round: names, school, nominator and referees, and their contacts.
+IDENTITY_FIELDS = frozenset({
+    "school_name", "address", "principal_name", "principal_contact", "video_link", "nominee_name", "nominee_email",
+    "nominee_phone", "nominator_name", "nominator_contact", "referee_1_name", "referee_1_contact", "referee_2_name",
+    "referee_2_contact",
+})
+
+
+def facts(round_: Round, details: dict, province_names: dict[str, str], *, blind: bool = False
+          ) -> list[tuple[str, str]]:
+    """(label, value) pairs of a dossier in the reader's language, in the form's order; a blind view
+    leaves out every field that identifies the nominee."""
     form = form_for(round_, [SelectChoice(k, v) for k, v in province_names.items()], formdata=None, meta={
         "csrf": False})
     pairs = []
     for field in form:
         if field.name in ("csrf_token", "version") or field.name not in details:
+            continue
+        if blind and field.name in IDENTITY_FIELDS:
             continue
         value = details[field.name]
         choices = {str(c.value): str(c.label) for c in getattr(field, "choices", None) or []}

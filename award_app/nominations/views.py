@@ -1,3 +1,4 @@
+import io
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -68,9 +69,9 @@ def nomination_state_name(state: NominationState) -> str:
 
 
 @bp.app_template_global()
-def dossier_facts(nomination: Nomination) -> list[tuple[str, str]]:
+def dossier_facts(nomination: Nomination, blind: bool = False) -> list[tuple[str, str]]:
     names = {nomination.province_id: nomination.province.name} if nomination.province else {}
-    return programmes.facts(nomination.round, nomination.details or {}, names)
+    return programmes.facts(nomination.round, nomination.details or {}, names, blind=blind)
 
 def _actor():
     return current_user._get_current_object()
@@ -234,15 +235,23 @@ def delete_document(nomination_id: int, document_id: int):
     return _documents_page(nomination)
 
 
-def send_document(document: Document):
-    """Always an attachment, with the type we detected and nosniff; never shown inline."""
+MIMETYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def send_document(document: Document, *, blind: bool = False):
+    """Always an attachment, with the type we detected and nosniff; never shown inline. A blind copy
+    has its identity-bearing metadata removed and a neutral name."""
     path = files.stored_path(Path(current_app.config["UPLOAD_FOLDER"]), document.sha256)
     if not path.exists():
         abort(404)
-    mimetypes = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-    response = send_file(path, mimetype=mimetypes[document.kind.value], as_attachment=True,
-                         download_name=document.original_name)
+    mimetype = MIMETYPES[document.kind.value]
+    if blind:
+        extension = {"jpeg": "jpg"}.get(document.kind.value, document.kind.value)
+        response = send_file(io.BytesIO(files.without_identity(path, document.kind)), mimetype=mimetype,
+                             as_attachment=True, download_name=f"tai-lieu-{document.id}.{extension}")
+    else:
+        response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=document.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -95,6 +95,11 @@ def _charts(round_: Round, run) -> dict:
             "criteria": charts.criterion_bars(bars, _("Mean points per criterion, as a share of its maximum"))}
 
 
+def _hide_names(round_: Round) -> bool:
+    """Jurors of a blind round see references only, here too."""
+    return round_.blind and not can_list_rounds(current_user)
+
+
 def _juror_names(round_: Round) -> dict[str, str]:
     if not can_list_rounds(current_user):
         return {}
@@ -110,7 +115,7 @@ def show(round_id: int):
     run = services.latest_run(round_)
     return render_template("ranking/show.html", round=round_, run=run, groups=grouped_rows(round_, run),
                            charts=_charts(round_, run) if run else None, juror_names=_juror_names(round_),
-                           alpha_words=ALPHA_WORDS,
+                           alpha_words=ALPHA_WORDS, hide_names=_hide_names(round_),
                            tiers={t.code: t for t in round_.tiers}, form=ActionForm(),
                            can_compute=can_compute_ranking(current_user, round_),
                            can_record=can_record_meeting(current_user, round_),
@@ -143,7 +148,8 @@ def meeting(round_id: int):
             return redirect(url_for("ranking.show", round_id=round_.id))
     run = services.latest_run(round_)
     return render_template("ranking/meeting.html", round=round_, form=form, members=len(members), run=run,
-                           groups=grouped_rows(round_, run), tiers={t.code: t for t in round_.tiers})
+                           groups=grouped_rows(round_, run), tiers={t.code: t for t in round_.tiers},
+                           hide_names=_hide_names(round_))
 
 
 @bp.route("/round/<int:round_id>/compute", methods=["POST"])

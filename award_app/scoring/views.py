@@ -144,6 +144,7 @@ def _render(entry, sheet, form, problems):
     if submitted and round_.score_visibility == ScoreVisibility.AFTER_OWN:
         others = services.other_sheets(sheet)
     return render_template("scoring/sheet.html", entry=entry, nomination=entry.nomination, sheet=sheet, form=form,
+                           documents=juror_documents(entry.nomination), blind=round_.blind,
                            criteria=criteria, problems=problems, max_total=entry.group.rubric.max_total, total=total,
                            others=others, conflict_form=DossierConflictForm(prefix="c"))
 
@@ -202,7 +203,14 @@ def document(entry_id: int, document_id: int):
     entry = _entry_or_404(entry_id)
     if must_declare(current_user, entry.nomination.round) or must_confirm(current_user, entry.nomination):
         abort(404)
-    found = next((d for d in entry.nomination.documents if d.id == document_id), None)
+    found = next((d for d in juror_documents(entry.nomination) if d.id == document_id), None)
     if found is None:
         abort(404)
-    return send_document(found)
+    return send_document(found, blind=entry.nomination.round.blind)
+
+
+def juror_documents(nomination: Nomination) -> list:
+    """In a blind round the items that identify the nominee (CV, profile photo, references) are withheld."""
+    if not nomination.round.blind:
+        return list(nomination.documents)
+    return [d for d in nomination.documents if not d.checklist_item.identifying]
