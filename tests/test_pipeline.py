@@ -139,7 +139,7 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
         jurors.append(juror)
     # …and the secretariat assigns three jurors to each eligible dossier, automatically.
     assignments_url = f"/jury/round/{round_.id}/assignments"
-    response = submit(staff, f"{assignments_url}/auto", form_url=assignments_url)
+    response = submit(staff, f"{assignments_url}/auto", form_url=assignments_url, headers={"Accept-Language": "en"})
     assert response.status_code == 302
     page = staff.get(assignments_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Every dossier has 3 jurors" in page
