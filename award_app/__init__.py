@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.demo.cli import bp as demo_cli
     from award_app.eligibility.views import bp as eligibility
     from award_app.exports.views import bp as exports
+    from award_app.jobs.views import bp as jobs
     from award_app.jury.views import bp as jury
     from award_app.nominations.views import bp as nominations
     from award_app.notifications.views import bp as notifications
@@ -60,7 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.scoring.views import bp as scoring
 
     pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
-    for blueprint in (dashboard, accounts, rounds, notifications, *pipeline, accounts_cli, rounds_cli, demo_cli):
+    for blueprint in (dashboard, accounts, rounds, notifications, jobs, *pipeline, accounts_cli, rounds_cli, demo_cli):
         app.register_blueprint(blueprint)
 
 

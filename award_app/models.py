@@ -1,10 +1,11 @@
 """Every model of the application: the schema at a glance."""
 
 from award_app.accounts.models import ApplicantKind, CouncilMembership, EndorserScope, Role, RoleGrant, User
-from award_app.approval.models import Decision
+from award_app.approval.models import Decision, Revocation
 from award_app.audit.models import AuditEvent
 from award_app.certificates.models import Certificate
 from award_app.eligibility.models import DocumentRequest, ScreeningDecision, ScreeningOutcome
+from award_app.jobs.models import Job, JobState
 from award_app.jury.models import Assignment, Conflict, Declaration
 from award_app.nominations.models import (
     DeadlineExtension,
@@ -18,7 +19,7 @@ from award_app.nominations.models import (
     NominationState,
 )
 from award_app.notifications.models import OutboxMessage
-from award_app.ranking.models import RankingRow, RankingRun
+from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
 from award_app.rounds.models import (
     AseanQuota,
     CalendarDay,
@@ -38,10 +39,10 @@ from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 __all__ = [
     "ApplicantKind", "AseanQuota", "Assignment", "AuditEvent", "CalendarDay", "Certificate", "ChecklistItem",
-    "Conflict", "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Declaration", "Document",
-    "DocumentKind", "DocumentRequest", "Endorsement", "EndorsementLetter", "EndorserScope", "Entry",
-    "HonouredName", "Indicator", "IndicatorValue", "Nomination", "NominationState", "OutboxMessage",
-    "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun", "Role", "RoleGrant",
-    "Round", "RoundState", "Rubric", "Score", "ScoreSheet", "ScreeningDecision", "ScreeningOutcome",
-    "SheetState", "User",
+    "Conflict", "CouncilMeeting", "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Declaration",
+    "Document", "DocumentKind", "DocumentRequest", "Endorsement", "EndorsementLetter", "EndorserScope", "Entry",
+    "HonouredName", "Indicator", "IndicatorValue", "Job", "JobState", "Nomination", "NominationState",
+    "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun",
+    "Revocation", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet", "ScreeningDecision",
+    "ScreeningOutcome", "SheetState", "User",
 ]

@@ -1,14 +1,19 @@
 """Approving a round's results: the decision freezes everything that decided them. Never commits."""
 
 from datetime import date
+from pathlib import Path
+from typing import BinaryIO
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from award_app.approval.models import Decision
+from award_app.approval.models import Decision, Revocation
 from award_app.audit.services import record
+from award_app.columns import utcnow
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
-from award_app.nominations.models import Nomination, NominationState
+from award_app.nominations import files
+from award_app.nominations.models import Entry, Nomination, NominationState
 from award_app.nominations.services import set_state
 from award_app.ranking.models import RankingRun
 from award_app.ranking.services import latest_meeting, run_rows
@@ -27,7 +32,7 @@ def approve(round_: Round, run: RankingRun | None, *, number: str, signed_on: da
     if run is None or run.round_id != round_.id:
         raise InvalidTransition(_l("There is no ranking to approve."))
     meeting = latest_meeting(round_)
-    if meeting is None or meeting.ranking_run_id != run.id:
+    if meeting is None or meeting.ranking_run_id != run.id or meeting.returned_at is not None:
         raise InvalidTransition(_l("The council has not adopted this proposal yet: the chair records the meeting "
                                    "first."))
     withdrawn = [row.entry.nomination.reference for row in run_rows(run)
@@ -51,3 +56,60 @@ def approve(round_: Round, run: RankingRun | None, *, number: str, signed_on: da
     record("round.approved", round_, round_id=round_.id, actor=actor, old=old, new=round_.state,
            decision=decision.number, signed_on=signed_on, run=run.id, winners=sorted(winners))
     return decision
+
+
+def return_proposal(round_: Round, reason: str, *, actor) -> None:
+    """The approver sends the proposal back to the council; the chair records a new meeting."""
+    if round_.is_frozen or round_.state != RoundState.COUNCIL:
+        raise InvalidTransition(_l("Only a proposal waiting for approval can be returned."))
+    meeting = latest_meeting(round_)
+    reason = nfc(reason or "").strip()
+    if meeting is None or meeting.returned_at is not None:
+        raise InvalidTransition(_l("There is no proposal waiting for approval."))
+    if not reason:
+        raise InvalidTransition(_l("Give the council the reason for returning the proposal."))
+    meeting.returned_at, meeting.return_reason = utcnow(), reason
+    record("proposal.returned", meeting, round_id=round_.id, actor=actor, reason=reason)
+
+
+def attach_scan(decision: Decision, stream: BinaryIO, filename: str, *, actor) -> None:
+    """The decision as signed on paper, scanned to PDF, kept with the approval."""
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    try:
+        sha, _size, _kind = files.store(stream, root, max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024,
+                                        allowed={"pdf"})
+    except files.UploadRefused as refused:
+        raise InvalidTransition(_l("The signed decision must be a PDF file.")) from refused
+    decision.scan_sha256, decision.scan_name = sha, nfc(filename or "quyet-dinh.pdf")[:255]
+    record("decision.scan_uploaded", decision, round_id=decision.round_id, actor=actor, sha256=sha)
+
+
+def publish(round_: Round, *, actor) -> None:
+    if round_.state != RoundState.APPROVED:
+        raise InvalidTransition(_l("Only approved results can be published."))
+    round_.state = RoundState.PUBLISHED
+    record("round.published", round_, round_id=round_.id, actor=actor, old=RoundState.APPROVED,
+           new=RoundState.PUBLISHED)
+
+
+def revoke(entry: Entry, reason: str, decision_reference: str, *, actor) -> Revocation:
+    """Revocation happens after the freeze, as a new event: nothing that decided the result changes."""
+    round_ = entry.nomination.round
+    if not round_.is_frozen:
+        raise InvalidTransition(_l("Only an approved award can be revoked."))
+    if entry.revocation is not None:
+        raise InvalidTransition(_l("This award is already revoked."))
+    reason, decision_reference = nfc(reason or "").strip(), nfc(decision_reference or "").strip()
+    if not reason or not decision_reference:
+        raise InvalidTransition(_l("Give the reason and the reference of the revocation decision."))
+    revocation = Revocation(round_id=round_.id, entry_id=entry.id, reason=reason,
+                            decision_reference=decision_reference, revoked_by_id=actor.id)
+    db.session.add(revocation)
+    db.session.flush()
+    nomination = entry.nomination
+    old = nomination.state
+    nomination.state = NominationState.REVOKED
+    nomination.state_reason = reason
+    record("award.revoked", revocation, round_id=round_.id, actor=actor, entry=entry.id, nomination=nomination.id,
+           old=old, new=nomination.state, reason=reason, decision=decision_reference)
+    return revocation

@@ -17,6 +17,8 @@ class Certificate(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     tier_code: Mapped[str] = mapped_column(String(40))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The issued PDF is kept (uploads/<sha[:2]>/<sha>) and its hash recorded: every download is that file.
+    sha256: Mapped[str | None] = mapped_column(String(64))
 
     entry = relationship("Entry")
     decision = relationship("Decision")

@@ -1,15 +1,23 @@
 """Issuing certificates for an approved round, and the facts each one carries. Never commits."""
 
+import hashlib
+import io
+import os
 import secrets
+import tempfile
+import zipfile
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from award_app.approval.models import Decision
 from award_app.audit.services import record
 from award_app.certificates.models import Certificate
-from award_app.certificates.render import CertificateData
+from award_app.certificates.render import CertificateData, render_certificate
 from award_app.extensions import db
+from award_app.jobs.services import register
 from award_app.nominations.models import Entry, Nomination
 from award_app.notifications.services import link
 from award_app.ranking.services import run_rows
@@ -45,8 +53,57 @@ def issue_for_round(round_: Round, *, actor=None) -> list[Certificate]:
             issued.append(certificate)
     if issued:
         db.session.flush()
-        record("certificates.issued", round_, round_id=round_.id, actor=actor, count=len(issued))
+        for certificate in issued:
+            keep_pdf(certificate)
+        record("certificates.issued", round_, round_id=round_.id, actor=actor, count=len(issued),
+               sha256={c.code: c.sha256 for c in issued})
     return list(existing.values()) + issued
+
+
+def keep_pdf(certificate: Certificate) -> bytes:
+    """Render the certificate once, keep the file and record its SHA-256: every download is that file."""
+    body = render_certificate(certificate_data(certificate))
+    sha = hashlib.sha256(body).hexdigest()
+    target = _path(sha)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".cert-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    certificate.sha256 = sha
+    return body
+
+
+def _path(sha: str) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / sha[:2] / sha
+
+
+def pdf_of(certificate: Certificate) -> bytes:
+    """The issued file; a revoked award is drawn again with its revocation mark."""
+    if certificate.entry.revocation is not None:
+        return render_certificate(certificate_data(certificate))
+    path = _path(certificate.sha256) if certificate.sha256 else None
+    if path is None or not path.exists():
+        return keep_pdf(certificate)
+    return path.read_bytes()
+
+
+@register("certificates_zip")
+def certificates_zip(job, progress) -> tuple[bytes, str]:
+    """Every certificate of the round as separate PDFs in one ZIP."""
+    round_ = db.session.get(Round, job.round_id)
+    certificates = issue_for_round(round_)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for done, certificate in enumerate(certificates, start=1):
+            reference = certificate.entry.nomination.reference
+            archive.writestr(f"{reference}-{certificate.tier_code}-{certificate.code}.pdf", pdf_of(certificate))
+            if done % 10 == 0 or done == len(certificates):
+                progress(done, len(certificates))
+    return out.getvalue(), f"giay-chung-nhan-{round_.programme.ref_prefix.lower()}-{round_.year}.zip"
 
 
 def certificates_of_applicant(user) -> list[Certificate]:
@@ -69,4 +126,5 @@ def certificate_data(certificate: Certificate) -> CertificateData:
         prize_en=tier.name_en, decision_number=decision.number, decision_date=decision.signed_on,
         signer_name=decision.signer_name, signer_title=decision.signer_title, place=PLACE,
         code=certificate.code, verify_url=link("certificates.verify", code=certificate.code),
+        revoked=entry.revocation is not None,
     )

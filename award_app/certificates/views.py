@@ -8,9 +8,9 @@ from award_app.audit.services import record
 from award_app.certificates import services
 from award_app.certificates.models import Certificate
 from award_app.certificates.permissions import can_download_certificate
-from award_app.certificates.render import render_certificate
 from award_app.extensions import db
 from award_app.formfields import ActionForm
+from award_app.jobs import services as jobs
 from award_app.nominations.models import Entry
 from award_app.rounds.models import Round
 from award_app.rounds.permissions import can_list_rounds, can_manage_rounds
@@ -54,12 +54,26 @@ def download(certificate_id: int):
     certificate = db.get_or_404(Certificate, certificate_id)
     if not can_download_certificate(current_user, certificate):
         abort(404)
-    body = render_certificate(services.certificate_data(certificate))
-    record("certificate.downloaded", certificate, round_id=certificate.round_id)
+    body = services.pdf_of(certificate)
+    db.session.flush()
+    record("certificate.downloaded", certificate, round_id=certificate.round_id, sha256=certificate.sha256)
     db.session.commit()
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{certificate.code}.pdf"'
     return response
+
+
+@bp.route("/certificates/round/<int:round_id>/zip", methods=["POST"])
+@login_required
+def zip_all(round_id: int):
+    """All the round's certificates as a ZIP, built as a job whose progress the secretariat follows."""
+    round_ = _approved_round_or_404(round_id)
+    if not can_manage_rounds(current_user):
+        abort(404)
+    job = jobs.create("certificates_zip", round_id=round_.id, actor=current_user._get_current_object())
+    db.session.commit()
+    jobs.start(job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/verify/<code>")

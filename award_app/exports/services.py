@@ -1,16 +1,27 @@
-"""The rows of the approved results, from the ranking the decision approved."""
+"""Rows for the exports, from the frozen snapshot: the ranking the decision approved (or, for the
+minutes and the draft decision, the proposal the council adopted)."""
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from award_app.accounts.models import User
 from award_app.approval.models import Decision
+from award_app.audit.models import AuditEvent
 from award_app.audit.services import record
+from award_app.extensions import db
 from award_app.i18n import localized
+from award_app.jury.models import Conflict
+from award_app.jury.services import confirmed_pairs, council
+from award_app.nominations.models import Entry
+from award_app.ranking.models import RankingRun
 from award_app.ranking.services import run_rows
+from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 
 def results_header() -> list[str]:
     return [_("Ranking group"), _("Rank"), _("Reference"), _("Nominee"), _("Province"), _("Final score"),
-            _("Method"), _("Prize"), _("ASEAN nominee")]
+            _("Method"), _("Prize"), _("ASEAN nominee"), _("Revoked")]
 
 
 def results_rows(decision: Decision) -> list[list]:
@@ -23,9 +34,62 @@ def results_rows(decision: Decision) -> list[list]:
             nomination.province.name if nomination.province else "",
             float(row.score) if row.score is not None else None, decision.ranking_run.method,
             localized(tiers[row.tier_code], "name") if row.tier_code else "", _("yes") if row.asean_nominee else "",
+            row.entry.revocation.decision_reference if row.entry.revocation else "",
         ])
     return rows
 
 
-def record_export(decision: Decision, kind: str, actor) -> None:
-    record("export.downloaded", decision, round_id=decision.round_id, actor=actor, kind=kind)
+def criterion_rows(run: RankingRun) -> list[list]:
+    rows = []
+    for row in run_rows(run):
+        for criterion in row.group.rubric.criteria:
+            mean = row.criterion_means.get(criterion.code)
+            rows.append([row.entry.nomination.reference, localized(row.group, "name"), localized(criterion, "name"),
+                         criterion.max_points, float(mean) if mean is not None else None])
+    return rows
+
+
+def juror_labels(round_) -> dict[int, str]:
+    """Jurors' names, or codes (GK01 …) when the round hides them in exports."""
+    members = sorted({m.user_id for m in council(round_)} | set(db.session.scalars(
+        select(ScoreSheet.juror_id).join(Entry).where(Entry.nomination.has(round_id=round_.id)))))
+    if round_.hide_juror_names_in_exports:
+        return {user_id: f"GK{index:02d}" for index, user_id in enumerate(members, start=1)}
+    names = {u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(members)))}
+    return {user_id: names.get(user_id, str(user_id)) for user_id in members}
+
+
+def score_matrix_rows(round_, run: RankingRun, labels: dict[int, str]) -> list[list]:
+    """Juror × entry × criterion, submitted sheets only; a sheet a confirmed conflict took out is marked."""
+    excluded = confirmed_pairs(round_)
+    entry_ids = [row.entry_id for row in run_rows(run)]
+    sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id.in_(entry_ids),
+                                                         ScoreSheet.state == SheetState.SUBMITTED).options(
+        selectinload(ScoreSheet.scores).selectinload(Score.criterion),
+        selectinload(ScoreSheet.entry).selectinload(Entry.nomination)).order_by(ScoreSheet.entry_id,
+                                                                                ScoreSheet.juror_id))
+    rows = []
+    for sheet in sheets:
+        counted = _("no: conflict") if (sheet.entry.nomination_id, sheet.juror_id) in excluded else _("yes")
+        for score in sheet.scores:
+            rows.append([labels.get(sheet.juror_id, str(sheet.juror_id)), sheet.entry.nomination.reference,
+                         score.criterion.code, score.points, score.max_points, sheet.total, counted])
+    return rows
+
+
+def conflict_rows(round_, labels: dict[int, str]) -> list[list]:
+    conflicts = db.session.scalars(select(Conflict).where(Conflict.round_id == round_.id).options(
+        selectinload(Conflict.nomination)).order_by(Conflict.id))
+    return [[labels.get(c.juror_id, str(c.juror_id)), c.nomination.reference, c.kind.value, c.source.value,
+             c.status.value, c.decision_reason] for c in conflicts]
+
+
+def timeline_rows(round_) -> list[list]:
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.round_id == round_.id).order_by(AuditEvent.id))
+    return [[e.at.strftime("%Y-%m-%d %H:%M:%S UTC"), e.action, e.object_type or "", e.object_id or ""]
+            for e in events]
+
+
+def record_export(decision_or_round, kind: str, actor) -> None:
+    record("export.downloaded", decision_or_round, round_id=getattr(decision_or_round, "round_id", None)
+           or decision_or_round.id, actor=actor, kind=kind)

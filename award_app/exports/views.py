@@ -4,8 +4,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from award_app.approval.models import Decision
-from award_app.exports import builders, services
+from award_app.exports import builders, documents, services
 from award_app.extensions import db
+from award_app.jury.services import council
+from award_app.ranking.services import latest_meeting, run_rows
 from award_app.rounds.models import Round
 from award_app.rounds.permissions import can_list_rounds
 
@@ -37,8 +39,20 @@ def _filename(decision: Decision, extension: str) -> str:
 @bp.route("/round/<int:round_id>/results.xlsx")
 @login_required
 def results_xlsx(round_id: int):
+    """Results, criterion means, the score matrix, conflicts and the timeline, from the frozen snapshot."""
     decision = _decision_or_404(round_id)
-    body = builders.xlsx([(_("Results"), services.results_header(), services.results_rows(decision))])
+    round_, run = decision.round, decision.ranking_run
+    labels = services.juror_labels(round_)
+    body = builders.xlsx([
+        (_("Results"), services.results_header(), services.results_rows(decision)),
+        (_("Criterion means"), [_("Reference"), _("Ranking group"), _("Criterion"), _("Maximum"), _("Mean")],
+         services.criterion_rows(run)),
+        (_("Score matrix"), [_("Juror"), _("Reference"), _("Criterion"), _("Points"), _("Maximum"), _("Sheet total"),
+                             _("Counted")], services.score_matrix_rows(round_, run, labels)),
+        (_("Conflicts"), [_("Juror"), _("Reference"), _("Kind"), _("Source"), _("State"), _("Reason")],
+         services.conflict_rows(round_, labels)),
+        (_("Timeline"), [_("Time (UTC)"), _("Action"), _("Object"), _("Id")], services.timeline_rows(round_)),
+    ])
     services.record_export(decision, "results.xlsx", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, XLSX, _filename(decision, "xlsx"))
@@ -52,3 +66,58 @@ def results_csv(round_id: int):
     services.record_export(decision, "results.csv", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, "text/csv; charset=utf-8", _filename(decision, "csv"))
+
+
+def _adopted(round_id: int):
+    """The round, its adopted proposal and meeting, for the minutes and the (draft) decision."""
+    round_ = db.get_or_404(Round, round_id)
+    meeting = latest_meeting(round_)
+    if meeting is None or not can_list_rounds(current_user):
+        abort(404)
+    return round_, meeting
+
+
+def _document_rows(round_, run) -> list[dict]:
+    tiers = {t.code: t for t in round_.tiers}
+    return [{"group": row.group.name_vi, "rank": row.rank or "", "reference": row.entry.nomination.reference,
+             "nominee": row.entry.nomination.display_name,
+             "province": row.entry.nomination.province.name if row.entry.nomination.province else "",
+             "score": f"{row.score:.2f}".replace(".", ",") if row.score is not None else "",
+             "prize": tiers[row.tier_code].name_vi if row.tier_code else "", "asean": row.asean_nominee}
+            for row in run_rows(run) if row.tier_code or row.asean_nominee]
+
+
+@bp.route("/round/<int:round_id>/minutes.pdf")
+@login_required
+def minutes_pdf(round_id: int):
+    round_, meeting = _adopted(round_id)
+    names = {m.user_id: m.user.full_name for m in council(round_)}
+    chair = next((m.user.full_name for m in council(round_) if m.is_chair), "")
+    body = documents.render("minutes.html", organiser=round_.organiser_name, number="…/BB-HĐXC", day=meeting.held_on,
+                            programme=round_.programme.name_vi, year=round_.year, members=meeting.members,
+                            present=[names.get(i, str(i)) for i in meeting.present], minutes=meeting.minutes,
+                            votes_for=meeting.votes_for, votes_against=meeting.votes_against, chair=chair,
+                            secretary=meeting.recorded_by.full_name if meeting.recorded_by else "",
+                            rows=_document_rows(round_, meeting.ranking_run), draft=False)
+    services.record_export(round_, "minutes.pdf", current_user._get_current_object())
+    db.session.commit()
+    return _attachment(body, "application/pdf", f"bien-ban-{round_.programme.ref_prefix.lower()}-{round_.year}.pdf")
+
+
+@bp.route("/round/<int:round_id>/decision.pdf")
+@login_required
+def decision_pdf(round_id: int):
+    """The decision; before approval, a draft without number or date, marked DỰ THẢO."""
+    round_, meeting = _adopted(round_id)
+    decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
+    run = decision.ranking_run if decision else meeting.ranking_run
+    title = (decision.signer_title if decision else "KT. BỘ TRƯỞNG - THỨ TRƯỞNG").upper()
+    body = documents.render(
+        "decision.html", organiser=round_.organiser_name, number=decision.number if decision else "      /QĐ-BNNMT",
+        day=decision.signed_on if decision else None, draft=decision is None, programme=round_.programme.name_vi,
+        year=round_.year, founding_decision=round_.founding_decision, meeting_day=meeting.held_on,
+        signer_title_upper=title, signer_name=decision.signer_name if decision else "",
+        rows=_document_rows(round_, run))
+    services.record_export(round_, "decision.pdf", current_user._get_current_object())
+    db.session.commit()
+    return _attachment(body, "application/pdf", f"quyet-dinh-{round_.programme.ref_prefix.lower()}-{round_.year}.pdf")

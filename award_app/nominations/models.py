@@ -107,6 +107,8 @@ class Entry(db.Model):
     group = relationship("RankingGroup")
     indicator_values: Mapped[list["IndicatorValue"]] = relationship(
         cascade="all, delete-orphan", order_by="IndicatorValue.id")
+    # Set by the approval stage when an award is taken back (a later stage's fact, read here by name).
+    revocation = relationship("Revocation", uselist=False, viewonly=True)
 
     __table_args__ = (UniqueConstraint("nomination_id", "group_id"),)
 

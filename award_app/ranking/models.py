@@ -62,6 +62,9 @@ class CouncilMeeting(db.Model):
     minutes: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The approver may send the proposal back to the council, with a reason.
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
 
     ranking_run = relationship("RankingRun")
     recorded_by = relationship("User")

