@@ -36,6 +36,11 @@ class Config:
     MINISTRY_NAME = "Bộ Nông nghiệp và Môi trường"
     MINISTRY_NAME_EN = "Ministry of Agriculture and Environment"
     PRIVACY_NOTICE_VERSION = "2026-1"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = 0
+    PASSWORD_RESET_HOURS = 1
     DEMO_PASSWORD = None
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -90,6 +95,9 @@ class ProductionConfig(Config):
             database_url(env.get("DATABASE_URL")) or Config.SQLALCHEMY_DATABASE_URI
         )
         config["REDIS_URL"] = env.get("REDIS_URL") or None
+        if config["REDIS_URL"]:
+            config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+        config["TRUSTED_PROXIES"] = int(env.get("TRUSTED_PROXIES", "0"))
         config["UPLOAD_FOLDER"] = env.get("UPLOAD_FOLDER", Config.UPLOAD_FOLDER)
         config["MAIL_SERVER"] = env.get("MAIL_SERVER")
         config["MAIL_PORT"] = int(env.get("MAIL_PORT", "25"))

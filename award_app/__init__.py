@@ -27,7 +27,7 @@ def _load_config(app: Flask, config: str | Mapping | None) -> None:
 def _init_extensions(app: Flask) -> None:
     from award_app.accounts.services import load_user
     from award_app.database import configure_engine
-    from award_app.extensions import babel, csrf, db, login_manager, migrate
+    from award_app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from award_app.i18n import select_locale
 
     db.init_app(app)
@@ -36,6 +36,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
@@ -46,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.accounts.cli import bp as accounts_cli
     from award_app.accounts.views import bp as accounts
     from award_app.approval.views import bp as approval
+    from award_app.audit.views import bp as audit
     from award_app.certificates.views import bp as certificates
     from award_app.dashboard.views import bp as dashboard
     from award_app.demo.cli import bp as demo_cli
@@ -60,8 +62,9 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.rounds.views import bp as rounds
     from award_app.scoring.views import bp as scoring
 
+    foundation = (accounts, rounds, audit, notifications, jobs)
     pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
-    for blueprint in (dashboard, accounts, rounds, notifications, jobs, *pipeline, accounts_cli, rounds_cli, demo_cli):
+    for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli):
         app.register_blueprint(blueprint)
 
 
@@ -77,6 +80,11 @@ def create_app(config: str | Mapping | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
     _load_config(app, config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
     _register_blueprints(app)
     register_error_handlers(app)

@@ -66,6 +66,10 @@ def _bad_request(error):
     return render_template("errors/400.html", description=getattr(error, "description", "")), 400
 
 
+def _too_many(error):
+    return render_template("errors/429.html"), 429
+
+
 def _too_large(error):
     return render_template("errors/413.html"), 413
 
@@ -80,4 +84,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(400, _bad_request)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
+    app.register_error_handler(429, _too_many)
     app.register_error_handler(500, _server_error)

@@ -77,6 +77,15 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), validators=[required(), equal_to("password")])
 
 
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[required(), email(), length(254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password (at least 10 characters)"), validators=password_rules())
+    confirm = PasswordField(_l("Repeat the new password"), validators=[required(), equal_to("password")])
+
+
 class LanguageForm(FlaskForm):
     lang = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")],
                        validators=[required()])

@@ -2,7 +2,9 @@
 
 import secrets
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from award_app.accounts.models import ApplicantKind, EndorserScope, Role, RoleGrant, User
@@ -125,5 +127,25 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, int(ident))
     if user is None or user.session_version != int(version) or not user.is_active:
+        return None
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def reset_token(user: User) -> str:
+    """Bound to the current password hash: once the password changes, the link no longer works."""
+    return _reset_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+
+
+def user_from_reset_token(token: str, *, max_age: int) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=max_age)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.is_active or user.password_hash[-16:] != data.get("h"):
         return None
     return user

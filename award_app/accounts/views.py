@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,13 +17,16 @@ from award_app.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
     RegistrationForm,
+    ResetForm,
+    ResetRequestForm,
     StaffAccountForm,
 )
 from award_app.accounts.models import ApplicantKind, Role, User
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
 from award_app.audit.services import record
 from award_app.columns import utcnow
-from award_app.extensions import db
+from award_app.extensions import db, limiter
+from award_app.notifications import services as notifications
 from award_app.rounds.models import Programme, Province
 from award_app.rounds.services import provinces_valid_on
 from award_app.text import person_sort_key
@@ -54,8 +58,22 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def _login_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed_sign_in(response) -> bool:
+    """Only failed attempts count toward the limits (a success redirects)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5/minute", key_func=lambda: f"{get_remote_address()}|{_login_email()}", methods=["POST"],
+               deduct_when=_failed_sign_in)
+@limiter.limit("100/hour", key_func=lambda: f"account|{_login_email()}", methods=["POST"],
+               deduct_when=_failed_sign_in)
 def login():
+    """Sign-in throttled: 5 failures per minute per account and address, 100 per hour per account."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
@@ -219,3 +237,40 @@ def admin_edit(user_id: int):
         ticked_counts[code] = ticked_counts.get(code, 0) + 1
     return render_template("accounts/admin_edit.html", form=form, user=user, provinces=provinces,
                            programmes=programmes, ticked_counts=ticked_counts)
+
+
+# -- password reset -----------------------------------------------------------------------------
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def reset_request():
+    """The same answer whether or not the e-mail has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and user.is_active:
+            notifications.queue(user, "password_reset", hours=current_app.config["PASSWORD_RESET_HOURS"],
+                                link=notifications.link("accounts.reset", token=services.reset_token(user)))
+            record("account.reset_requested", user, actor=None)
+            db.session.commit()
+        flash(_("If an account has this e-mail, a link to choose a new password is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """An e-mailed link that expires and works once: it is bound to the password it replaces."""
+    user = services.user_from_reset_token(token, max_age=current_app.config["PASSWORD_RESET_HOURS"] * 3600)
+    if user is None:
+        flash(_("This link has expired or was already used. Ask for a new one."), "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        services.change_password(user, form.password.data, actor=user)
+        record("account.password_reset", user, actor=user)
+        db.session.commit()
+        login_user(user)
+        flash(_("Your new password is set. Other sessions have been signed out."), "success")
+        return redirect(url_for("dashboard.home"))
+    return render_template("accounts/reset.html", form=form)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from award_app.accounts.models import APPLICANT_PROGRAMMES, ApplicantKind, Role, User
 from award_app.accounts.permissions import active_council_rounds, can_manage_accounts
+from award_app.audit.views import can_read_audit_log
 from award_app.certificates.services import certificates_of_applicant
 from award_app.extensions import db
 from award_app.jury.permissions import can_manage_council
@@ -30,6 +31,8 @@ def nav_links(user) -> list[dict]:
         links.append({"url": url_for("rounds.calendar"), "label": _("Calendar")})
     if can_manage_accounts(user):
         links.append({"url": url_for("accounts.admin_list"), "label": _("Accounts")})
+    if can_read_audit_log(user):
+        links.append({"url": url_for("audit.index"), "label": _("Audit log")})
     return links
 
 

@@ -1,0 +1,57 @@
+"""S5 and S6: throttled sign-in, password reset by an expiring single-use link, sessions ended."""
+
+import re
+
+from sqlalchemy import select
+
+from award_app.accounts.services import reset_token, user_from_reset_token
+from award_app.extensions import db
+from award_app.notifications.models import OutboxMessage
+from tests.helpers import PASSWORD, login, submit
+
+
+def _fail(client, email):
+    return submit(client, "/accounts/login", {"email": email, "password": "wrong-password-1"})
+
+
+def test_five_failures_a_minute_per_account_and_address_then_429(client, make_user):
+    user = make_user("secretariat")
+    for _ in range(5):
+        assert _fail(client, user.email).status_code == 200
+    assert _fail(client, user.email).status_code == 429
+    assert _fail(client, "someone.else@example.vn").status_code == 200  # another account is not locked out
+
+
+def test_successful_sign_ins_do_not_count(client, make_user):
+    user = make_user("secretariat")
+    for _ in range(6):
+        login(client, user)
+        submit(client, "/accounts/logout", form_url="/")
+    assert _fail(client, user.email).status_code == 200
+
+
+def test_a_reset_link_works_once_and_ends_the_other_sessions(app, make_user):
+    user = make_user("secretariat")
+    old_session = app.test_client()
+    login(old_session, user)
+    visitor = app.test_client()
+    response = submit(visitor, "/accounts/reset", {"email": user.email.upper()})
+    unknown = submit(app.test_client(), "/accounts/reset", {"email": "nobody@example.vn"})
+    assert response.status_code == unknown.status_code == 302  # the same answer either way
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).one()
+    path = re.search(r"http://[^/]+(/accounts/reset/\S+)", mail.body).group(1)
+    response = submit(visitor, path, {"password": "mot-mat-khau-moi", "confirm": "mot-mat-khau-moi"})
+    assert response.status_code == 302 and response.location == "/"
+    assert old_session.get("/rounds/").status_code == 302  # the old cookie no longer works
+    again = visitor.get(path)
+    assert again.status_code == 302 and "/accounts/reset" in again.location  # used: refused
+    login(app.test_client(), user.email, "mot-mat-khau-moi")
+
+
+def test_a_reset_link_expires(app, make_user):
+    user = make_user("secretariat")
+    token = reset_token(user)
+    assert user_from_reset_token(token, max_age=3600) == user
+    assert user_from_reset_token(token, max_age=-1) is None
+    assert user_from_reset_token(token + "x", max_age=3600) is None
+    assert PASSWORD
