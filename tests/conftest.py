@@ -51,17 +51,22 @@ def _empty_postgres() -> None:
 
 
 class RequestClient(FlaskClient):
-    """Each request gets its own app context, as in a server: no `g`, no session shared with
-    the test or with another client."""
+    """Each request gets its own app context and database connection, as in a server: no `g`, no
+    session shared with the test or with another client."""
 
     def open(self, *args, **kwargs):
+        db.session.commit()  # the test's own changes are visible to the request…
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        db.session.commit()  # …and the request's to the test (a new snapshot; objects reload)
+        return response
 
 
 @pytest.fixture(params=DATABASES)
 def app(request, tmp_path):
-    url = request.getfixturevalue("postgres_database") if request.param == "postgresql" else "sqlite://"
+    # A file, as in production: each session has its own connection, WAL and BEGIN IMMEDIATE apply.
+    url = request.getfixturevalue("postgres_database") if request.param == "postgresql" \
+        else f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url,
                       "UPLOAD_FOLDER": str(tmp_path / "uploads")})
     app.test_client_class = RequestClient

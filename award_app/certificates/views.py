@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -76,10 +76,24 @@ def zip_all(round_id: int):
     return redirect(url_for("jobs.show", job_id=job.id))
 
 
+def normalise_code(text: str) -> str:
+    """"4rez bdt8", "4REZBDT8" and "4REZ-BDT8" are the same code."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())[:8]
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+@bp.route("/verify", methods=["GET"])
+def verify_form():
+    code = request.args.get("code", "")
+    if code.strip():
+        return redirect(url_for("certificates.verify", code=normalise_code(code)))
+    return render_template("certificates/verify.html", certificate=None, code="", ask=True)
+
+
 @bp.route("/verify/<code>")
 def verify(code: str):
     """Public: anyone holding the paper checks that the certificate exists and is valid."""
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.strip().upper()[:16]))
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalise_code(code)))
     if certificate is None:
         return render_template("certificates/verify.html", certificate=None, code=code[:16]), 404
     return render_template("certificates/verify.html", certificate=certificate,

@@ -91,8 +91,10 @@ def _typed(details: dict) -> dict:
             typed[key] = [str(v) for v in value]
         elif key == "date_of_birth":
             typed[key] = [date.fromisoformat(value).strftime("%d/%m/%Y")]
+        elif isinstance(value, float):
+            typed[key] = [str(value).replace(".", ",")]  # Vietnamese decimals: 1285,4
         else:
-            typed[key] = [str(value).replace(".", ",")]
+            typed[key] = [str(value)]
     return typed
 
 

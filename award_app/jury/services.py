@@ -308,12 +308,14 @@ def auto_assign(round_: Round, *, actor) -> Plan | Infeasible:
     member_ids = {m.user_id for m in members}
     nominations = competing_nominations(round_)
     current = db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)).all()
-    kept = {a for a in current if (a.pinned or a.started_at) and a.juror_id in member_ids}
+    blocked = blocking_pairs(round_)
+    kept = {a for a in current if (a.pinned or a.started_at) and a.juror_id in member_ids
+            and (a.nomination_id, a.juror_id) not in blocked}
     dossiers = [planner.Dossier(n.id, n.reference or str(n.id), _tags(n),
                                 frozenset(a.juror_id for a in kept if a.nomination_id == n.id))
                 for n in nominations]
     jurors = [planner.Juror(m.user_id, m.user.full_name, frozenset(m.expertise or []), m.cap) for m in members]
-    result = planner.plan(dossiers, jurors, blocking_pairs(round_), round_.jurors_per_nomination,
+    result = planner.plan(dossiers, jurors, blocked, round_.jurors_per_nomination,
                           frozenset(code.value for code in ProgrammeCode))
     if isinstance(result, planner.Infeasible):
         record("assignment.auto_failed", round_, round_id=round_.id, actor=actor, reason=result.reason)

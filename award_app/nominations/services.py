@@ -252,6 +252,7 @@ def submit(nomination: Nomination, *, form_errors: list, now: datetime | None = 
     old = nomination.state
     nomination.state = NominationState.SUBMITTED
     nomination.submitted_at = now
+    nomination.state_reason = ""
     flag_honoured(nomination)
     record("nomination.submitted", nomination, round_id=nomination.round_id, actor=actor, old=old,
            new=nomination.state, reference=nomination.reference, flags=nomination.flags)

@@ -8,6 +8,10 @@ WIDTH, ROW, LABEL = 640, 28, 170
 PLOT = WIDTH - LABEL - 20
 
 
+def _short(label: str, most: int = 26) -> str:
+    return label if len(label) <= most else label[: most - 1] + "…"
+
+
 def _x(value: float, maximum: float) -> float:
     return LABEL + (value / maximum if maximum else 0) * PLOT
 
@@ -32,7 +36,7 @@ def juror_strip(rows: Sequence[tuple[str, Sequence[int]]], maximum: int, title: 
     for index, (label, totals) in enumerate(rows):
         y = 14 + index * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{y + 4}" font-size="12" text-anchor="end" fill="#1b2a24">'
-                     f"{escape(label)}</text>")
+                     f"{escape(_short(label))}</text>")
         for total in totals:
             parts.append(f'<circle cx="{_x(total, maximum):.1f}" cy="{y}" r="4" fill="#0b6e4f" fill-opacity="0.45"/>')
         if totals:
@@ -53,7 +57,7 @@ def criterion_bars(rows: Sequence[tuple[str, float]], title: str) -> Markup:
     for index, (label, share) in enumerate(rows):
         y = 6 + index * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{y + 12}" font-size="12" text-anchor="end" fill="#1b2a24">'
-                     f"{escape(label[:28])}</text>")
+                     f"{escape(_short(label))}</text>")
         parts.append(f'<rect x="{LABEL}" y="{y}" width="{(_x(share, 100) - LABEL):.1f}" height="16" '
                      f'fill="#0b6e4f"><title>{share:.1f} %</title></rect>')
     parts.append("</svg>")

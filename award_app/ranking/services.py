@@ -13,7 +13,6 @@ from award_app.extensions import db
 from award_app.jury.models import Assignment
 from award_app.jury.services import confirmed_pairs, council
 from award_app.nominations.models import Entry, Nomination, NominationState
-from award_app.nominations.services import set_state
 from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
 from award_app.rounds.models import RankingGroup, Round, RoundState, Rubric
@@ -99,7 +98,6 @@ def compute(round_: Round, *, actor) -> RankingRun:
         ))
     db.session.add(run)
     db.session.flush()
-    _mark_nominations(entries, ranked, actor)
     record("ranking.computed", run, round_id=round_.id, actor=actor, entries=len(ranked))
     return run
 
@@ -131,17 +129,6 @@ def council_figures(round_: Round, scores: list[aggregate.EntryScores]) -> dict:
             "offset_jurors": sorted(flagged),
         },
     }
-
-
-def _mark_nominations(entries: list[Entry], ranked: list[aggregate.RankedEntry], actor) -> None:
-    proposed = {r.entry_id for r in ranked if r.tier or r.asean_nominee}
-    scored = {r.entry_id for r in ranked if r.rank is not None}
-    for nomination in {e.nomination for e in entries}:
-        ids = {e.id for e in nomination.entries}
-        new = (NominationState.PROPOSED if ids & proposed else
-               NominationState.SCORED if ids & scored else nomination.state)
-        if new != nomination.state:
-            set_state(nomination, new, actor=actor, action="nomination.ranked")
 
 
 def latest_run(round_: Round) -> RankingRun | None:

@@ -118,8 +118,10 @@ YOUTH = {
         {"category": "senior", "name_vi": "Senior (26–35)", "name_en": "Senior (26–35)", "count": 1},
     ],
     "tiers": [
-        {"code": "selected", "name_vi": "Được lựa chọn", "name_en": "Selected", "count_per_group": 1},
-        {"code": "honourable", "name_vi": "Tuyên dương", "name_en": "Honourable mention", "count_per_group": 2},
+        {"code": "selected", "name_vi": "Giải thưởng cấp quốc gia", "name_en": "the national award",
+         "count_per_group": 1},
+        {"code": "honourable", "name_vi": "Giải Tuyên dương", "name_en": "an honourable mention",
+         "count_per_group": 2},
     ],
     # [rule] CV, at least 2 reference letters, 1 profile photo, at least 5 action photos
     "checklist": [
@@ -226,7 +228,8 @@ CITY = {
         ),
     ],
     "tiers": [
-        {"code": "selected", "name_vi": "Được lựa chọn", "name_en": "Selected", "count_per_group": 1},
+        {"code": "selected", "name_vi": "Giải thưởng cấp quốc gia", "name_en": "the national award",
+         "count_per_group": 1},
     ],
     "indicators": [
         {"outcome": outcome, "name_vi": name_vi, "name_en": name_en, "unit": unit}
