@@ -64,10 +64,18 @@ def decide(nomination_id: int):
         flash(_("%(ref)s is marked %(outcome)s.", ref=nomination.reference,
                 outcome=nomination_state_name(nomination.state)), "success")
         return redirect(url_for("eligibility.queue", round_id=nomination.round_id))
+    return _render_decide(nomination, form, _request_form(nomination) if request.method == "GET" else None)
+
+
+def _render_decide(nomination: Nomination, form: ScreeningForm, request_form: DocumentRequestForm | None):
+    if request_form is None:
+        request_form = DocumentRequestForm(prefix="r", formdata=None)
+        request_form.item_ids.choices = [SelectChoice(str(i.id), localized(i, "name"))
+                                         for i in nomination.round.checklist]
     return render_template("eligibility/decide.html", nomination=nomination, form=form,
                            can_decide=can_screen(current_user, nomination),
                            can_request=can_request_documents(current_user, nomination),
-                           request_form=_request_form(nomination), open_request=services.open_request(nomination))
+                           request_form=request_form, open_request=services.open_request(nomination))
 
 
 @bp.route("/nominations/<int:nomination_id>/request", methods=["POST"])
@@ -76,8 +84,9 @@ def request_documents(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_request_documents)
     form = _request_form(nomination)
     if not form.validate_on_submit() or not form.item_ids.data:
-        flash(_("Tick the documents the applicant must add and write a message."), "error")
-        return redirect(url_for("eligibility.decide", nomination_id=nomination.id))
+        if not form.item_ids.data:
+            form.item_ids.errors.append(_("Tick the documents the applicant must add."))
+        return _render_decide(nomination, ScreeningForm(formdata=None), form)  # the message typed is kept
     document_request = services.request_documents(nomination, [int(i) for i in form.item_ids.data],
                                                   form.message.data, actor=current_user._get_current_object())
     db.session.commit()

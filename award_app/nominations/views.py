@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from award_app.columns import utcnow
-from award_app.errors import StaleEdit
+from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized
 from award_app.nominations import files, programmes, services
@@ -111,8 +111,11 @@ def start(round_id: int):
     return redirect(url_for("nominations.edit", nomination_id=nomination.id))
 
 
+NOT_DOSSIER_FIELDS = frozenset({"csrf_token", "version", "action", "checklist_item_id", "criterion_id"})
+
+
 def _typed_input() -> dict:
-    return {k: v for k, v in request.form.to_dict(flat=False).items() if k not in ("csrf_token", "version", "action")}
+    return {k: v for k, v in request.form.to_dict(flat=False).items() if k not in NOT_DOSSIER_FIELDS}
 
 
 def _valid_values(form) -> dict:
@@ -156,12 +159,45 @@ def edit(nomination_id: int):
                 db.session.commit()
                 flash(_("Your nomination is submitted. Its reference is %(ref)s.", ref=reference), "success")
                 return redirect(url_for("nominations.show", nomination_id=nomination.id))
+        if request.form.get("action") == "upload":  # the typing is saved with the file, never lost
+            _upload_from_request(nomination)
         db.session.commit()
         if not problems:
-            flash(_("The draft is saved."), "success")
-            return redirect(url_for("nominations.edit", nomination_id=nomination.id))
+            if request.form.get("action") != "upload":
+                flash(_("The draft is saved."), "success")
+            return redirect(url_for("nominations.edit", nomination_id=nomination.id)
+                            + ("#documents" if request.form.get("action") == "upload" else ""))
         form.version.data = nomination.version
     return _render_edit(nomination, form, problems)
+
+
+def _upload_from_request(nomination: Nomination) -> bool:
+    """Store the file the form carries; a refused file gets its message and changes nothing else."""
+    form = _document_form(nomination)
+    form.validate()
+    upload_file = form.file.data
+    if not upload_file or not form.checklist_item_id.data:
+        flash(_("Choose the document and a file to upload."), "error")
+        return False
+    item = next((i for i in nomination.round.checklist if str(i.id) == form.checklist_item_id.data), None)
+    if item is None:
+        abort(404)
+    criterion = None
+    if item.per_criterion:
+        criterion = next((c for r in nomination.round.rubrics for c in r.criteria
+                          if str(c.id) == form.criterion_id.data), None)
+        if criterion is None:
+            flash(_("Choose the criterion this evidence is for."), "error")
+            return False
+    try:
+        with db.session.begin_nested():
+            services.add_document(nomination, item, criterion, upload_file.stream, upload_file.filename or "",
+                                  actor=_actor())
+    except DomainError as refused:
+        flash(str(refused.message), "error")
+        return False
+    flash(_("The file is uploaded."), "success")
+    return True
 
 
 def _document_form(nomination: Nomination) -> DocumentForm:
@@ -189,25 +225,9 @@ def _documents_page(nomination: Nomination):
 @login_required
 def upload(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_change_documents)
-    form = _document_form(nomination)
-    back = _documents_page(nomination)
-    if not form.validate_on_submit() or not form.file.data:
-        flash(_("Choose the document and a file to upload."), "error")
-        return back
-    item = next(i for i in nomination.round.checklist if str(i.id) == form.checklist_item_id.data)
-    criterion = None
-    if item.per_criterion:
-        criterion = next((c for r in nomination.round.rubrics for c in r.criteria
-                          if str(c.id) == form.criterion_id.data), None)
-        if criterion is None:
-            flash(_("Choose the criterion this evidence is for."), "error")
-            return back
-    upload_file = form.file.data
-    services.add_document(nomination, item, criterion, upload_file.stream, upload_file.filename or "",
-                          actor=_actor())
-    db.session.commit()
-    flash(_("The file is uploaded."), "success")
-    return back
+    if _upload_from_request(nomination):
+        db.session.commit()
+    return _documents_page(nomination)
 
 
 @bp.route("/<int:nomination_id>/documents/<int:document_id>/thumbnail")
@@ -270,15 +290,20 @@ def download(nomination_id: int, document_id: int):
 @login_required
 def show(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_view_nomination)
-    extension_form = ExtensionForm()
+    extension_form = ExtensionForm(formdata=None)
     extension_form.new_deadline.data = nomination.deadline
+    return _render_show(nomination, extension_form)
+
+
+def _render_show(nomination: Nomination, extension_form: ExtensionForm):
     return render_template("nominations/show.html", nomination=nomination,
                            can_edit=can_edit_nomination(current_user, nomination),
                            can_withdraw=can_withdraw_nomination(current_user, nomination),
                            can_change_documents=can_change_documents(current_user, nomination),
                            can_extend=can_extend_deadline(current_user, nomination),
                            can_return=can_endorse(current_user, nomination),
-                           withdraw_form=ReasonForm(), return_form=ReasonForm(), extension_form=extension_form,
+                           withdraw_form=ReasonForm(formdata=None), return_form=ReasonForm(formdata=None),
+                           extension_form=extension_form,
                            document_form=_document_form(nomination), time_left=time_left(nomination.deadline))
 
 
@@ -344,13 +369,12 @@ def time_left(deadline) -> dict | None:
 def extend(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_extend_deadline)
     form = ExtensionForm()
-    if form.validate_on_submit():
-        services.extend_deadline(nomination, form.new_deadline.data, form.reason.data,
-                                 actor=current_user._get_current_object())
-        db.session.commit()
-        flash(_("The deadline of %(ref)s is extended.", ref=nomination.reference or nomination.display_name), "success")
-    else:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    if not form.validate_on_submit():
+        return _render_show(nomination, form)  # the errors beside their fields, the input kept
+    services.extend_deadline(nomination, form.new_deadline.data, form.reason.data,
+                             actor=current_user._get_current_object())
+    db.session.commit()
+    flash(_("The deadline of %(ref)s is extended.", ref=nomination.reference or nomination.display_name), "success")
     return redirect(url_for("nominations.show", nomination_id=nomination.id))
 
 
