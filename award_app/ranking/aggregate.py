@@ -146,9 +146,11 @@ def criterion_means(sheets: Sequence[Sheet]) -> Mapping[str, Fraction]:
     )
 
 
-def _scored(entry: EntryScores) -> _Scored:
+def _scored(entry: EntryScores, deciding: Mapping[int, Fraction] | None = None) -> _Scored:
+    """`deciding` replaces the mean by the round's chosen score (median, trimmed mean, normalised)."""
     totals = tuple(sorted(sheet.total for sheet in entry.sheets))
-    return _Scored(entry, mean_total(totals), median_total(totals), totals, criterion_means(entry.sheets))
+    score = deciding[entry.entry_id] if deciding is not None and entry.entry_id in deciding else mean_total(totals)
+    return _Scored(entry, score, median_total(totals), totals, criterion_means(entry.sheets))
 
 
 def _tie_decision(higher: _Scored, lower: _Scored, criteria: Sequence[str]) -> str | None:
@@ -328,13 +330,15 @@ def _checked(entries: Iterable[EntryScores], rules: RankingRules) -> list[EntryS
     return entries
 
 
-def rank_entries(entries: Iterable[EntryScores], rules: RankingRules) -> list[RankedEntry]:
+def rank_entries(entries: Iterable[EntryScores], rules: RankingRules,
+                 deciding: Mapping[int, Fraction] | None = None) -> list[RankedEntry]:
     """Result ordered by group (rules.groups order), then rank, then entry_id; entries of groups not in rules raise
-    ValueError. Entries without a sheet come last in their group, by entry_id."""
+    ValueError. Entries without a sheet come last in their group, by entry_id. By default the mean decides;
+    `deciding` gives each entry the score of another method instead (its `mean` and `score` then carry it)."""
     entries = _checked(entries, rules)
     group_orders = {
         group.code: _order_group(
-            (_scored(entry) for entry in entries if entry.group == group.code and entry.sheets),
+            (_scored(entry, deciding) for entry in entries if entry.group == group.code and entry.sheets),
             group.tie_break_criteria,
         )
         for group in rules.groups

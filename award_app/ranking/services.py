@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from award_app.jury.services import confirmed_pairs, council
 from award_app.nominations.models import Entry, Nomination, NominationState
 from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
-from award_app.rounds.models import RankingGroup, Round, RoundState, Rubric
+from award_app.rounds.models import RankingGroup, RankingMethod, Round, RoundState, Rubric
 from award_app.scoring.models import Score, ScoreSheet, SheetState
 from award_app.text import nfc
 
@@ -79,10 +80,12 @@ def compute(round_: Round, *, actor) -> RankingRun:
         raise InvalidTransition(_l("The ranking is computed during scoring or by the council."))
     entries = entries_in_competition(round_)
     scores = entry_scores(round_, entries)
-    ranked = aggregate.rank_entries(scores, rules_of(round_))
     figures = council_figures(round_, scores)
+    method, deciding = deciding_scores(round_, scores, figures)
+    ranked = aggregate.rank_entries(scores, rules_of(round_), deciding)
     groups = {g.code: g.id for g in round_.groups}
-    run = RankingRun(round_id=round_.id, method="mean", computed_by_id=actor.id, parameters={
+    run = RankingRun(round_id=round_.id, method=method, computed_by_id=actor.id, parameters={
+        "requested_method": round_.ranking_method.value,
         "prize_threshold": str(round_.prize_threshold), "asean_threshold": str(round_.asean_threshold),
         "spread_flag_points": round_.spread_flag_points, "tie_breaks": "criteria, median, chair",
         "trimmed_proportion": TRIMMED_PROPORTION, "offset_flag_points": str(OFFSET_FLAG_POINTS),
@@ -105,6 +108,21 @@ def compute(round_: Round, *, actor) -> RankingRun:
 TRIMMED_PROPORTION = 0.2
 # A juror whose totals sit further than this from the other jurors' on the same entries is flagged [default].
 OFFSET_FLAG_POINTS = Decimal("10")
+
+
+def deciding_scores(round_: Round, scores: list[aggregate.EntryScores], figures: dict):
+    """(method used, {entry: deciding score} or None for the mean). The normalised score decides only where
+    it is valid; otherwise the mean does, and the run's parameters say why."""
+    method = round_.ranking_method
+    with_sheets = [e for e in scores if e.sheets]
+    if method == RankingMethod.MEDIAN:
+        return "median", {e.entry_id: aggregate.median_total([s.total for s in e.sheets]) for e in with_sheets}
+    if method == RankingMethod.TRIMMED:
+        return "trimmed", {e.entry_id: statistics.trimmed_mean([s.total for s in e.sheets], TRIMMED_PROPORTION)
+                           for e in with_sheets}
+    if method == RankingMethod.NORMALISED and figures["normalised"]:
+        return "normalised", {entry_id: Fraction(value) for entry_id, value in figures["normalised"].items()}
+    return "mean", None
 
 
 def council_figures(round_: Round, scores: list[aggregate.EntryScores]) -> dict:

@@ -26,6 +26,19 @@ FLAG_NAMES = {
 }
 
 
+METHOD_NAMES = {
+    "mean": _l("the mean of the jurors' totals"),
+    "median": _l("the median of the jurors' totals"),
+    "trimmed": _l("the trimmed mean"),
+    "normalised": _l("the normalised score"),
+}
+
+
+@bp.app_template_global()
+def ranking_method_name(method: str) -> str:
+    return str(METHOD_NAMES.get(method, method))
+
+
 @bp.app_template_global()
 def describe_alpha(value) -> str:
     return statistics.describe_alpha(value)

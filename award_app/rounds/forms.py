@@ -23,7 +23,7 @@ from award_app.formfields import (
     optional,
     required,
 )
-from award_app.rounds.models import CalendarDayKind, ScoreVisibility
+from award_app.rounds.models import CalendarDayKind, RankingMethod, ScoreVisibility
 
 
 class RoundCreateForm(FlaskForm):
@@ -58,6 +58,12 @@ class RoundSettingsForm(FlaskForm):
         SelectChoice(ScoreVisibility.NEVER.value, _l("never")),
     ])
     hide_juror_names_in_exports = BooleanField(_l("Replace jurors' names by codes in exports"))
+    ranking_method = SelectField(_l("The score that decides the ranking"), choices=[
+        SelectChoice(RankingMethod.MEAN.value, _l("the mean of the jurors' totals (rule book)")),
+        SelectChoice(RankingMethod.MEDIAN.value, _l("the median of the jurors' totals")),
+        SelectChoice(RankingMethod.TRIMMED.value, _l("the trimmed mean (highest and lowest 20 % left out)")),
+        SelectChoice(RankingMethod.NORMALISED.value, _l("the normalised score (when valid; otherwise the mean)")),
+    ], default=RankingMethod.MEAN.value)
     retention_years = WholeNumberField(_l("Keep personal data for (years)"),
                                        validators=[required(), number_range(1, 50)])
 

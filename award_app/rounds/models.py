@@ -51,6 +51,13 @@ ROUND_TRANSITIONS: dict[RoundState, tuple[RoundState, ...]] = {
 FROZEN_STATES = frozenset({RoundState.APPROVED, RoundState.PUBLISHED})
 
 
+class RankingMethod(enum.StrEnum):
+    MEAN = "mean"
+    MEDIAN = "median"
+    TRIMMED = "trimmed"
+    NORMALISED = "normalised"
+
+
 class ScoreVisibility(enum.StrEnum):
     AFTER_OWN = "after_own"
     NEVER = "never"
@@ -135,6 +142,9 @@ class Round(db.Model):
     hide_juror_names_in_exports: Mapped[bool] = mapped_column(default=False)
     retention_years: Mapped[int] = mapped_column(default=5)
     rubric_version: Mapped[str] = mapped_column(String(40), default="1")
+    # Which score decides the ranking (the rule book's default: the mean of the jurors' totals).
+    ranking_method: Mapped[RankingMethod] = mapped_column(str_enum(RankingMethod), default=RankingMethod.MEAN,
+                                                          server_default=RankingMethod.MEAN.value)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -37,7 +37,7 @@ ROUND_SETTINGS = (
     "theme_vi", "theme_en", "organiser_name", "founding_decision", "blind", "endorsement_required",
     "opens_at", "closes_at", "scoring_deadline", "council_meeting_on", "jurors_per_nomination",
     "prize_threshold", "asean_threshold", "spread_flag_points", "score_visibility",
-    "hide_juror_names_in_exports", "retention_years",
+    "hide_juror_names_in_exports", "retention_years", "ranking_method",
 )
 
 

@@ -29,6 +29,7 @@ from award_app.rounds.models import (
     Programme,
     ProgrammeCode,
     RankingGroup,
+    RankingMethod,
     Round,
     RoundState,
     Rubric,
@@ -181,9 +182,11 @@ def edit_settings(round_id: int):
         del form.blind
     if request.method == "GET":
         form.score_visibility.data = round_.score_visibility.value
+        form.ranking_method.data = round_.ranking_method.value
     if form.validate_on_submit():
         values = {name: form[name].data for name in ROUND_SETTINGS if name in form}
         values["score_visibility"] = ScoreVisibility(values["score_visibility"])
+        values["ranking_method"] = RankingMethod(values["ranking_method"])
         for text_field in ("theme_vi", "theme_en", "founding_decision"):
             values[text_field] = values[text_field] or ""
         try:
