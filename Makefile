@@ -25,6 +25,7 @@ test: setup lint
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -ll -r award_app config.py wsgi.py
 
 setup: system-packages $(VENV)/.installed $(MO_FILES)
 

@@ -61,7 +61,7 @@ class RoundSettingsForm(FlaskForm):
     ranking_method = SelectField(_l("The score that decides the ranking"), choices=[
         SelectChoice(RankingMethod.MEAN.value, _l("the mean of the jurors' totals (rule book)")),
         SelectChoice(RankingMethod.MEDIAN.value, _l("the median of the jurors' totals")),
-        SelectChoice(RankingMethod.TRIMMED.value, _l("the trimmed mean (highest and lowest 20 % left out)")),
+        SelectChoice(RankingMethod.TRIMMED.value, _l("the trimmed mean (the highest and lowest fifth left out)")),
         SelectChoice(RankingMethod.NORMALISED.value, _l("the normalised score (when valid; otherwise the mean)")),
     ], default=RankingMethod.MEAN.value)
     retention_years = WholeNumberField(_l("Keep personal data for (years)"),
