@@ -149,3 +149,4 @@ def user_from_reset_token(token: str, *, max_age: int) -> User | None:
     if user is None or not user.is_active or user.password_hash[-16:] != data.get("h"):
         return None
     return user
+

@@ -274,3 +274,4 @@ def reset(token: str):
         flash(_("Your new password is set. Other sessions have been signed out."), "success")
         return redirect(url_for("dashboard.home"))
     return render_template("accounts/reset.html", form=form)
+

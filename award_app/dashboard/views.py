@@ -1,15 +1,19 @@
 """The home page: for each role the user holds, what they can do next."""
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from award_app.accounts.models import APPLICANT_PROGRAMMES, ApplicantKind, Role, User
 from award_app.accounts.permissions import active_council_rounds, can_manage_accounts
+from award_app.audit.services import record
 from award_app.audit.views import can_read_audit_log
 from award_app.certificates.services import certificates_of_applicant
+from award_app.dashboard.services import personal_data_zip
 from award_app.extensions import db
 from award_app.jury.permissions import can_manage_council
 from award_app.nominations.models import Nomination
@@ -114,3 +118,16 @@ def home():
     if council:
         sections["juror"] = {"rounds": council}
     return render_template("dashboard/home.html", sections=sections, ApplicantKind=ApplicantKind)
+
+
+@bp.route("/my-data.zip")
+@login_required
+def my_data():
+    """Everything the platform holds about the user as an applicant, as JSON and the files they sent."""
+    user = current_user._get_current_object()
+    body = personal_data_zip(user, Path(current_app.config["UPLOAD_FOLDER"]))
+    record("account.data_downloaded", user, actor=user)
+    db.session.commit()
+    response = Response(body, mimetype="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.zip"'
+    return response
