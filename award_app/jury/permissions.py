@@ -34,7 +34,8 @@ def is_assigned(user, nomination) -> bool:
 
 def must_declare(user, round_) -> bool:
     """A juror declares "no conflict, except these" before opening any dossier of the round."""
-    return active_membership(user, round_) is not None and not has_declared(round_, user)
+    return (active_membership(user, round_) is not None and not round_.is_frozen
+            and not has_declared(round_, user))
 
 
 def must_confirm(user, nomination) -> bool:

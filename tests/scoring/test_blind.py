@@ -82,3 +82,15 @@ def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_
     assert PdfReader(io.BytesIO(body)).metadata is None and b"Nguy" not in body
     assert re.search(rb"/Author", body) is None
     assert db.session.scalars(select(type(nomination))).one().reference == "YE-2026-0001"
+
+
+def test_a_juror_can_type_into_a_sheet_never_opened_before(app):
+    from tests.nominations.factories import scoring_round
+
+    _round, (nomination,), _secretariat, (juror,) = scoring_round(1)
+    client = app.test_client()
+    login(client, juror.email, "correct-horse-42")
+    page = client.get(f"/scoring/entries/{nomination.entries[0].id}").get_data(as_text=True)
+    inputs = re.findall(r'<input[^>]*name="scores-\d+-points"[^>]*>', page)
+    assert inputs and not any("disabled" in tag for tag in inputs)
+    assert "disabled" not in "".join(re.findall(r"<textarea[^>]*>", page))
