@@ -41,6 +41,9 @@ class Config:
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
+    # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.
+    CERTIFICATE_SIGNING_KEY: str | None = None
+    CERTIFICATE_SIGNING_CERT: str | None = None
     DEMO_PASSWORD = None
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -106,6 +109,8 @@ class ProductionConfig(Config):
         config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
         config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
         config["PUBLIC_URL"] = env.get("PUBLIC_URL", Config.PUBLIC_URL)
+        config["CERTIFICATE_SIGNING_KEY"] = env.get("CERTIFICATE_SIGNING_KEY") or None
+        config["CERTIFICATE_SIGNING_CERT"] = env.get("CERTIFICATE_SIGNING_CERT") or None
         # The one documented exception: cookies over plain HTTP for a benchmark on 127.0.0.1.
         if env.get("AWARD_INSECURE_COOKIES") == "1":
             config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False

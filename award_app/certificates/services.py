@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from award_app.approval.models import Decision
 from award_app.audit.services import record
+from award_app.certificates import signing
 from award_app.certificates.models import Certificate
 from award_app.certificates.render import CertificateData, render_certificate
 from award_app.extensions import db
@@ -61,8 +62,12 @@ def issue_for_round(round_: Round, *, actor=None) -> list[Certificate]:
 
 
 def keep_pdf(certificate: Certificate) -> bytes:
-    """Render the certificate once, keep the file and record its SHA-256: every download is that file."""
+    """Render the certificate once (signed when a key is configured), keep the file and record its SHA-256:
+    every download is that file."""
     body = render_certificate(certificate_data(certificate))
+    key, cert = current_app.config.get("CERTIFICATE_SIGNING_KEY"), current_app.config.get("CERTIFICATE_SIGNING_CERT")
+    if key and cert:
+        body = signing.sign(body, key, cert, certificate.entry.nomination.round.organiser_name)
     sha = hashlib.sha256(body).hexdigest()
     target = _path(sha)
     if not target.exists():

@@ -1,0 +1,25 @@
+"""Optional digital signature of issued certificates (PAdES, pyHanko), when a key and a certificate
+are configured (CERTIFICATE_SIGNING_KEY, CERTIFICATE_SIGNING_CERT: PEM files)."""
+
+import io
+from functools import cache
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+FIELD = "ChuKySo"
+
+
+@cache
+def _signer(key_path: str, cert_path: str) -> signers.SimpleSigner:
+    signer = signers.SimpleSigner.load(key_path, cert_path)
+    if signer is None:
+        raise ValueError("the signing key or certificate cannot be read")
+    return signer
+
+
+def sign(body: bytes, key_path: str, cert_path: str, organiser: str) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(body))
+    metadata = signers.PdfSignatureMetadata(field_name=FIELD, reason=f"Giấy chứng nhận – {organiser}",
+                                            subfilter=fields.SigSeedSubFilter.PADES)
+    return signers.sign_pdf(writer, metadata, signer=_signer(key_path, cert_path)).getvalue()
