@@ -58,10 +58,6 @@ def _handle_domain_error(error: DomainError):
     return redirect(_safe_back())
 
 
-def _not_found(error):
-    return render_template("errors/404.html"), 404
-
-
 def _bad_request(error):
     return render_template("errors/400.html", description=getattr(error, "description", "")), 400
 
@@ -82,7 +78,6 @@ def _server_error(error):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(400, _bad_request)
-    app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(429, _too_many)
     app.register_error_handler(500, _server_error)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from award_app.accounts.models import User
 from award_app.audit.models import AuditEvent
+from award_app.audit.services import record
 from award_app.extensions import db
 from award_app.formfields import VIETNAM
 
@@ -54,3 +55,14 @@ def index():
 @bp.app_template_filter("dict_without_page")
 def dict_without_page(values: dict) -> dict:
     return {k: v for k, v in values.items() if k != "page"}
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    """A signed-in user who asks for what they may not see gets the same 404 as for a missing page, and
+    the attempt is in the audit log (the two cannot be told apart from outside, by design)."""
+    if current_user.is_authenticated:
+        db.session.rollback()
+        record("access.denied", path=request.path[:300], method=request.method)
+        db.session.commit()
+    return render_template("errors/404.html"), 404

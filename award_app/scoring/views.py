@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from award_app.accounts.permissions import active_council_rounds
+from award_app.audit.services import record
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.jury.forms import DossierConflictForm
@@ -206,6 +207,8 @@ def document(entry_id: int, document_id: int):
     found = next((d for d in juror_documents(entry.nomination) if d.id == document_id), None)
     if found is None:
         abort(404)
+    record("document.opened_by_juror", found, round_id=entry.nomination.round_id, nomination=entry.nomination_id)
+    db.session.commit()
     return send_document(found, blind=entry.nomination.round.blind)
 
 

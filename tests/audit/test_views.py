@@ -16,3 +16,14 @@ def test_admins_and_auditors_search_the_log_and_others_cannot(app, client, signe
     submit(client, "/accounts/logout", form_url="/")
     signed_in("secretariat")
     assert client.get("/audit/").status_code == 404
+
+
+def test_a_denied_page_is_logged_for_a_signed_in_user(app, client, signed_in):
+    from sqlalchemy import select
+
+    from award_app.audit.models import AuditEvent
+
+    user = signed_in("applicant")
+    assert client.get("/rounds/").status_code == 404
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).one()
+    assert event.user_id == user.id and event.details["path"] == "/rounds/"
