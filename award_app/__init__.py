@@ -50,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.audit.views import bp as audit
     from award_app.backup import bp as backup_cli
     from award_app.certificates.views import bp as certificates
+    from award_app.dashboard.cli import bp as privacy_cli
     from award_app.dashboard.views import bp as dashboard
     from award_app.demo.cli import bp as demo_cli
     from award_app.eligibility.views import bp as eligibility
@@ -65,7 +66,7 @@ def _register_blueprints(app: Flask) -> None:
 
     foundation = (accounts, rounds, audit, notifications, jobs)
     pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
-    for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli):
+    for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli):
         app.register_blueprint(blueprint)
 
 

@@ -3,13 +3,17 @@
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
 from award_app.accounts.models import User
+from award_app.accounts.services import unusable_password
+from award_app.audit.services import record
 from award_app.extensions import db
-from award_app.nominations.models import Nomination
+from award_app.nominations.models import Document, Nomination
+from award_app.rounds.models import Round
 
 
 def personal_data_zip(user: User, uploads: Path) -> bytes:
@@ -36,3 +40,57 @@ def personal_data_zip(user: User, uploads: Path) -> bytes:
                 if path.exists():
                     archive.write(path, f"{folder}/{document.id}-{document.original_name}")
     return out.getvalue()
+
+
+# Fields that identify or reach a person; the names of winners stay (they are public record).
+CONTACT_FIELDS = ("principal_contact", "nominee_email", "nominee_phone", "nominator_contact", "referee_1_contact",
+                  "referee_2_contact", "date_of_birth", "address")
+
+
+def delete_my_account(user: User) -> bool:
+    """Self-service deletion: only an account whose dossiers were never submitted (the law requires the
+    others to be kept for the round's retention period). The account is anonymised, its drafts deleted.
+    Returns False when the account must be kept."""
+    nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == user.id)).all()
+    if any(n.reference is not None for n in nominations):
+        return False
+    for nomination in nominations:
+        db.session.delete(nomination)
+    record("account.deleted_on_request", user, actor=user, drafts=len(nominations))
+    user.email = f"deleted-{user.id}@invalid"
+    user.full_name, user.organisation, user.phone, user.province_id = "—", "", "", None
+    user.set_password(unusable_password())
+    user.is_active_account = False
+    user.session_version += 1
+    return True
+
+
+def purge_expired(today: date, uploads: Path) -> dict[str, int]:
+    """Remove what the rules no longer require once a round's retention period has passed: the files of
+    every dossier and the contact details; winners keep their names (public record)."""
+    counts = {"rounds": 0, "nominations": 0, "documents": 0}
+    removed: set[str] = set()
+    for round_ in db.session.scalars(select(Round).where(Round.closes_at.is_not(None))):
+        if round_.closes_at.date().replace(year=round_.closes_at.year + round_.retention_years) > today:
+            continue
+        touched = False
+        for nomination in db.session.scalars(select(Nomination).where(Nomination.round_id == round_.id)):
+            details = dict(nomination.details or {})
+            if any(details.get(f) for f in CONTACT_FIELDS) or nomination.documents or nomination.form_input:
+                for field in CONTACT_FIELDS:
+                    details.pop(field, None)
+                nomination.details, nomination.form_input = details, {}
+                counts["documents"] += len(nomination.documents)
+                removed.update(d.sha256 for d in nomination.documents)
+                nomination.documents.clear()
+                counts["nominations"] += 1
+                touched = True
+        if touched:
+            counts["rounds"] += 1
+            record("privacy.purged", round_, round_id=round_.id, actor=None, **counts)
+    db.session.flush()
+    still_used = set(db.session.scalars(select(Document.sha256).where(Document.sha256.in_(removed))))
+    for sha in removed - still_used:
+        (uploads / sha[:2] / sha).unlink(missing_ok=True)
+        (uploads / "thumbnails" / f"{sha}.jpg").unlink(missing_ok=True)
+    return counts

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,8 +13,9 @@ from award_app.accounts.permissions import active_council_rounds, can_manage_acc
 from award_app.audit.services import record
 from award_app.audit.views import can_read_audit_log
 from award_app.certificates.services import certificates_of_applicant
-from award_app.dashboard.services import personal_data_zip
+from award_app.dashboard.services import delete_my_account, personal_data_zip
 from award_app.extensions import db
+from award_app.formfields import ActionForm
 from award_app.jury.permissions import can_manage_council
 from award_app.nominations.models import Nomination
 from award_app.nominations.permissions import can_list_nominations, can_start_nomination
@@ -131,3 +132,21 @@ def my_data():
     response = Response(body, mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.zip"'
     return response
+
+
+@bp.route("/my-account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Ask for deletion: done at once when no dossier was ever submitted; otherwise kept as the law says."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if delete_my_account(user):
+            db.session.commit()
+            logout_user()
+            flash(_("Your account and your drafts are deleted."), "success")
+            return redirect(url_for("accounts.login"))
+        flash(_("Your submitted dossiers must be kept until the round's retention period ends; they will be "
+                "deleted then. Nothing was deleted now."), "info")
+        return redirect(url_for("dashboard.home"))
+    return render_template("dashboard/delete_account.html", form=form)
