@@ -23,13 +23,16 @@ def is_assigned(user, nomination) -> bool:
         return False
     assigned = db.session.scalar(select(Assignment.id).where(Assignment.nomination_id == nomination.id,
                                                              Assignment.juror_id == user.id))
-    if assigned is None:
-        return False
-    return db.session.scalar(select(Conflict.id).where(
-        Conflict.nomination_id == nomination.id, Conflict.juror_id == user.id,
+    return assigned is not None and nomination.id not in withheld_from(user, nomination.round)
+
+
+def withheld_from(user, round_) -> set[int]:
+    """The round's dossiers a juror no longer sees: a confirmed conflict, or one they declared that the
+    secretariat has not rejected. One query for the whole round."""
+    return set(db.session.scalars(select(Conflict.nomination_id).where(
+        Conflict.round_id == round_.id, Conflict.juror_id == user.id,
         (Conflict.status == ConflictStatus.CONFIRMED)
-        | ((Conflict.status == ConflictStatus.PENDING) & (Conflict.source == ConflictSource.DECLARED)))
-        .limit(1)) is None
+        | ((Conflict.status == ConflictStatus.PENDING) & (Conflict.source == ConflictSource.DECLARED)))))
 
 
 def must_declare(user, round_) -> bool:

@@ -10,7 +10,7 @@ from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.jury.forms import DossierConflictForm
 from award_app.jury.models import Assignment, ConflictKind
-from award_app.jury.permissions import is_assigned, must_confirm, must_declare
+from award_app.jury.permissions import must_confirm, must_declare, withheld_from
 from award_app.jury.services import declare
 from award_app.nominations.forms import ReasonForm
 from award_app.nominations.models import Entry, Nomination
@@ -47,7 +47,8 @@ def _my_assignments(round_) -> list[Assignment]:
     assignments = db.session.scalars(select(Assignment).where(
         Assignment.juror_id == current_user.id, Assignment.round_id == round_.id).options(
         selectinload(Assignment.nomination).selectinload(Nomination.entries).selectinload(Entry.group))).all()
-    return [a for a in assignments if is_assigned(current_user, a.nomination)]
+    withheld = withheld_from(current_user, round_)
+    return [a for a in assignments if a.nomination_id not in withheld]
 
 
 @bp.route("/round/<int:round_id>/next")
