@@ -1,7 +1,8 @@
 """Response headers every page carries, and how sessions are kept."""
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -22,7 +23,24 @@ def _add_hsts(response: Response) -> Response:
     return response
 
 
+def _without_nul(values: MultiDict) -> ImmutableMultiDict | None:
+    if not any("\x00" in value for value in values.values()):
+        return None
+    return ImmutableMultiDict([(key.replace("\x00", ""), value.replace("\x00", ""))
+                               for key, value in values.items(multi=True)])
+
+
+def _drop_nul_characters() -> None:
+    """NUL characters mean nothing in a form or a query and PostgreSQL refuses to store them: they are
+    dropped on the way in, so a pasted or forged NUL never becomes a server error."""
+    for name in ("args", "form"):
+        cleaned = _without_nul(getattr(request, name))
+        if cleaned is not None:
+            setattr(request, name, cleaned)
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(_drop_nul_characters)
     app.session_interface = SessionInterface()
     app.after_request(_add_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
