@@ -59,7 +59,11 @@ def _handle_domain_error(error: DomainError):
 
 
 def _bad_request(error):
-    return render_template("errors/400.html", description=getattr(error, "description", "")), 400
+    """A form refused for its security token comes back with everything typed (files excepted), to be
+    sent again with a fresh token: a juror's long comment is never lost."""
+    kept = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"] \
+        if request.method == "POST" else []
+    return render_template("errors/400.html", kept=kept, action=request.path), 400
 
 
 def _too_many(error):
