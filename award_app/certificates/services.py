@@ -1,12 +1,8 @@
 """Issuing certificates for an approved round, and the facts each one carries. Never commits."""
 
-import hashlib
 import io
-import os
 import secrets
-import tempfile
 import zipfile
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,7 +14,7 @@ from award_app.certificates import signing
 from award_app.certificates.models import Certificate
 from award_app.certificates.render import CertificateData, render_certificate
 from award_app.extensions import db
-from award_app.jobs.services import register
+from award_app.jobs.services import keep_bytes, register, stored_path
 from award_app.nominations.models import Entry, Nomination
 from award_app.notifications.services import link
 from award_app.ranking.services import run_rows
@@ -68,29 +64,15 @@ def keep_pdf(certificate: Certificate) -> bytes:
     key, cert = current_app.config.get("CERTIFICATE_SIGNING_KEY"), current_app.config.get("CERTIFICATE_SIGNING_CERT")
     if key and cert:
         body = signing.sign(body, key, cert, certificate.entry.nomination.round.organiser_name)
-    sha = hashlib.sha256(body).hexdigest()
-    target = _path(sha)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".cert-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    certificate.sha256 = sha
+    certificate.sha256 = keep_bytes(body)
     return body
-
-
-def _path(sha: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / sha[:2] / sha
 
 
 def pdf_of(certificate: Certificate) -> bytes:
     """The issued file; a revoked award is drawn again with its revocation mark."""
     if certificate.entry.revocation is not None:
         return render_certificate(certificate_data(certificate))
-    path = _path(certificate.sha256) if certificate.sha256 else None
+    path = stored_path(certificate.sha256) if certificate.sha256 else None
     if path is None or not path.exists():
         return keep_pdf(certificate)
     return path.read_bytes()

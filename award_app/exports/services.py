@@ -90,6 +90,5 @@ def timeline_rows(round_) -> list[list]:
             for e in events]
 
 
-def record_export(decision_or_round, kind: str, actor) -> None:
-    record("export.downloaded", decision_or_round, round_id=getattr(decision_or_round, "round_id", None)
-           or decision_or_round.id, actor=actor, kind=kind)
+def record_export(round_id: int, kind: str, actor) -> None:
+    record("export.downloaded", round_id=round_id, actor=actor, kind=kind)

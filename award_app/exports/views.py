@@ -53,7 +53,7 @@ def results_xlsx(round_id: int):
          services.conflict_rows(round_, labels)),
         (_("Timeline"), [_("Time (UTC)"), _("Action"), _("Object"), _("Id")], services.timeline_rows(round_)),
     ])
-    services.record_export(decision, "results.xlsx", current_user._get_current_object())
+    services.record_export(decision.round_id, "results.xlsx", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, XLSX, _filename(decision, "xlsx"))
 
@@ -63,7 +63,7 @@ def results_xlsx(round_id: int):
 def results_csv(round_id: int):
     decision = _decision_or_404(round_id)
     body = builders.csv_bytes(services.results_header(), services.results_rows(decision))
-    services.record_export(decision, "results.csv", current_user._get_current_object())
+    services.record_export(decision.round_id, "results.csv", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, "text/csv; charset=utf-8", _filename(decision, "csv"))
 
@@ -99,7 +99,7 @@ def minutes_pdf(round_id: int):
                             votes_for=meeting.votes_for, votes_against=meeting.votes_against, chair=chair,
                             secretary=meeting.recorded_by.full_name if meeting.recorded_by else "",
                             rows=_document_rows(round_, meeting.ranking_run), draft=False)
-    services.record_export(round_, "minutes.pdf", current_user._get_current_object())
+    services.record_export(round_.id, "minutes.pdf", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, "application/pdf", f"bien-ban-{round_.programme.ref_prefix.lower()}-{round_.year}.pdf")
 
@@ -118,6 +118,6 @@ def decision_pdf(round_id: int):
         year=round_.year, founding_decision=round_.founding_decision, meeting_day=meeting.held_on,
         signer_title_upper=title, signer_name=decision.signer_name if decision else "",
         rows=_document_rows(round_, run))
-    services.record_export(round_, "decision.pdf", current_user._get_current_object())
+    services.record_export(round_.id, "decision.pdf", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, "application/pdf", f"quyet-dinh-{round_.programme.ref_prefix.lower()}-{round_.year}.pdf")

@@ -47,7 +47,7 @@ def run(job_id: int) -> None:
 
     try:
         body, name = WORK[job.kind](job, progress)
-        job.result_sha256, job.result_name = _keep(body), name
+        job.result_sha256, job.result_name = keep_bytes(body), name
         job.state, job.finished_at = JobState.DONE, utcnow()
     except Exception as error:  # the job fails visibly; the user sees the message and can start again
         db.session.rollback()
@@ -56,13 +56,18 @@ def run(job_id: int) -> None:
     db.session.commit()
 
 
-def _keep(body: bytes) -> str:
-    root = Path(current_app.config["UPLOAD_FOLDER"])
+def stored_path(sha: str) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / sha[:2] / sha
+
+
+def keep_bytes(body: bytes) -> str:
+    """Keep a made file (a job's result, an issued certificate) under uploads/<sha[:2]>/<sha>, written to a
+    temporary file, fsynced and renamed; returns the SHA-256."""
     sha = hashlib.sha256(body).hexdigest()
-    target = root / sha[:2] / sha
+    target = stored_path(sha)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".job-")
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".kept-")
         with os.fdopen(handle, "wb") as out:
             out.write(body)
             out.flush()
@@ -72,8 +77,7 @@ def _keep(body: bytes) -> str:
 
 
 def result_path(job: Job) -> Path:
-    sha = job.result_sha256 or ""
-    return Path(current_app.config["UPLOAD_FOLDER"]) / sha[:2] / sha
+    return stored_path(job.result_sha256 or "")
 
 
 def start(job_id: int) -> None:
