@@ -79,7 +79,8 @@ class Nomination(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        CheckConstraint("state = 'draft' OR reference IS NOT NULL", name="reference_after_submission"),
+        CheckConstraint("state IN ('draft', 'withdrawn') OR reference IS NOT NULL",
+                        name="reference_after_submission"),
         Index("ix_nomination_round_state", "round_id", "state"),
     )
 

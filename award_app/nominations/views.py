@@ -327,7 +327,7 @@ def by_round(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     if not can_list_nominations(current_user, round_):
         abort(404)
-    query = select(Nomination).where(Nomination.round_id == round_id, Nomination.state != NominationState.DRAFT)
+    query = select(Nomination).where(Nomination.round_id == round_id, Nomination.reference.is_not(None))
     state = request.args.get("state", "")
     if state in set(NominationState):
         query = query.where(Nomination.state == state)

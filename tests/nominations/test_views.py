@@ -275,6 +275,20 @@ def test_withdrawal_needs_a_reason_and_the_applicant_then_reads_it(app):
     assert reason in text_of(client.get(page))
 
 
+def test_a_draft_can_be_withdrawn_and_stays_out_of_the_secretariats_list(app):
+    school = applicant("school")
+    round_ = open_round()
+    nomination = draft(round_, school)
+    client = signed_in_client(app, school)
+    reason = "Nhà trường chưa đủ điều kiện năm nay."
+    response = submit(client, f"/nominations/{nomination.id}/withdraw", {"reason": reason},
+                      form_url=f"/nominations/{nomination.id}")
+    assert response.status_code == 302
+    assert fresh(nomination).state == NominationState.WITHDRAWN and fresh(nomination).reference is None
+    secretariat = signed_in_client(app, staff("secretariat"))
+    assert f"/nominations/{nomination.id}\"" not in text_of(secretariat.get(f"/nominations/round/{round_.id}"))
+
+
 # -- the secretariat's list -----------------------------------------------------------------
 
 def test_search_ignores_diacritics_and_case(app):
