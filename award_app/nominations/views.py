@@ -432,9 +432,15 @@ def endorsement():
 @bp.route("/endorsement/confirm", methods=["POST"])
 @login_required
 def endorse():
+    """Someone who is no endorser, or who names a dossier they may not endorse, gets 404 like any page they may
+    not see; an endorser who ticked nothing is asked to tick."""
+    if not current_user.endorser_scopes:
+        abort(404)
     form = EndorseForm()
     chosen = [db.session.get(Nomination, int(i)) for i in request.form.getlist("nomination_ids") if i.isdigit()]
-    if not chosen or any(n is None or not can_endorse(current_user, n) for n in chosen):
+    if any(n is None or not can_endorse(current_user, n) for n in chosen):
+        abort(404)
+    if not chosen:
         flash(_("Tick the dossiers that the official letter covers."), "error")
         return redirect(url_for("nominations.endorsement"))
     form.nomination_ids.choices = [SelectChoice(str(n.id), n.reference) for n in chosen]

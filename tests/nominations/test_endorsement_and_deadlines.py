@@ -47,6 +47,25 @@ def test_an_endorser_sees_only_their_province_and_confirms_with_one_letter(app, 
     assert danang.state == NominationState.SUBMITTED
 
 
+def test_confirming_a_dossier_one_may_not_endorse_is_404_and_changes_nothing(app, endorser, make_user):
+    round_ = open_round()
+    danang = submitted_school_dossier(round_, school_applicant("c@truong.vn"), name="Trường THCS Đà Nẵng",
+                                      province="da-nang-34")
+    letter = {"nomination_ids": [str(danang.id)], "number": "125/SGDĐT", "letter": (io.BytesIO(PDF), "cv.pdf")}
+    client = app.test_client()
+    login(client, endorser)  # Hà Nội's endorser, naming Đà Nẵng's dossier
+    response = submit(client, "/nominations/endorsement/confirm", dict(letter), form_url="/nominations/endorsement/",
+                      content_type="multipart/form-data")
+    assert response.status_code == 404
+    outsider = app.test_client()
+    login(outsider, make_user("auditor"))  # no endorser at all
+    response = submit(outsider, "/nominations/endorsement/confirm", {**letter, "letter": (io.BytesIO(PDF), "cv.pdf")},
+                      form_url="/accounts/privacy", content_type="multipart/form-data")
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert danang.state == NominationState.SUBMITTED and not danang.endorsements
+
+
 def test_the_letter_must_be_a_pdf(app, endorser):
     round_ = open_round()
     nomination = submitted_school_dossier(round_, school_applicant())
