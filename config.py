@@ -12,6 +12,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'award.db'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     UPLOAD_FOLDER = str(INSTANCE / "uploads")
+    # Where uploaded and made files live: "local" (UPLOAD_FOLDER) or "s3" (an S3-compatible bucket, shared by
+    # several app servers; see award_app/storage.py).
+    STORAGE_BACKEND = "local"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_PREFIX = ""
     REDIS_URL: str | None = None
     # Flask-WTF tokens live as long as the session: a juror writing long comments keeps the form.
     WTF_CSRF_TIME_LIMIT = None
@@ -102,6 +111,14 @@ class ProductionConfig(Config):
             config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
         config["TRUSTED_PROXIES"] = int(env.get("TRUSTED_PROXIES", "0"))
         config["UPLOAD_FOLDER"] = env.get("UPLOAD_FOLDER", Config.UPLOAD_FOLDER)
+        config["STORAGE_BACKEND"] = env.get("STORAGE_BACKEND") or "local"
+        for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+            config[name] = env.get(name) or None
+        config["S3_PREFIX"] = env.get("S3_PREFIX", "")
+        if config["STORAGE_BACKEND"] not in ("local", "s3"):
+            raise RuntimeError("STORAGE_BACKEND must be 'local' or 's3'.")
+        if config["STORAGE_BACKEND"] == "s3" and not config["S3_BUCKET"]:
+            raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET in the environment.")
         config["MAIL_SERVER"] = env.get("MAIL_SERVER")
         config["MAIL_PORT"] = int(env.get("MAIL_PORT", "25"))
         config["MAIL_USE_TLS"] = env.get("MAIL_USE_TLS", "0") == "1"

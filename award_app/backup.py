@@ -1,12 +1,13 @@
 """`flask --app award_app backup` and `restore`: the database and the uploaded files in one archive.
 
 SQLite is copied with its online backup API (consistent while the app runs); PostgreSQL with
-pg_dump / pg_restore (custom format). The archive holds a manifest of row counts and file hashes,
-checked again after a restore."""
+pg_dump / pg_restore (custom format). The files come from the configured file store (a folder or an
+S3 bucket) and go back into it, each under `uploads/<key>` in the archive, whichever store made it.
+The archive holds a manifest of row counts and file hashes, checked again after a restore."""
 
 import hashlib
+import io
 import json
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from award_app.extensions import db
+from award_app.storage import CHUNK, Storage, current_storage
 
 bp = Blueprint("backup_cli", __name__, cli_group=None)
 
@@ -28,11 +30,45 @@ def row_counts() -> dict[str, int]:
             for table in db.metadata.sorted_tables}
 
 
-def file_hashes(root: Path) -> dict[str, str]:
-    if not root.exists():
-        return {}
-    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(root.rglob("*")) if path.is_file() and not path.name.startswith(".")}
+def _sha256(file) -> str:
+    digest = hashlib.sha256()
+    while chunk := file.read(CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_hashes(storage: Storage) -> dict[str, str]:
+    """Every key of the file store with the SHA-256 of its content."""
+    hashes = {}
+    for key in storage.list_keys():
+        with storage.open(key) as file:
+            hashes[key] = _sha256(file)
+    return hashes
+
+
+def _archive_files(storage: Storage, tar: tarfile.TarFile) -> dict[str, str]:
+    """Copy every file into the archive under uploads/<key>; returns their hashes as read."""
+    hashes = {}
+    for key in storage.list_keys():
+        with storage.open(key) as file:
+            hashes[key] = _sha256(file)
+            info = tarfile.TarInfo(f"uploads/{key}")
+            info.size, info.mode = file.tell(), 0o644
+            file.seek(0)
+            tar.addfile(info, file)
+    return hashes
+
+
+def _restore_files(storage: Storage, folder: Path) -> None:
+    """Make the store hold exactly the archived files."""
+    archived = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*")
+                if path.is_file() and not path.name.startswith(".")} if folder.exists() else {}
+    for key in storage.list_keys():
+        if key not in archived:
+            storage.delete(key)
+    for key, path in sorted(archived.items()):
+        with path.open("rb") as file:
+            storage.put(key, file)
 
 
 def _pg_url() -> str:
@@ -64,37 +100,34 @@ def _load_database(source: Path) -> None:
 
 
 def make_backup(archive: Path) -> dict:
-    uploads = Path(current_app.config["UPLOAD_FOLDER"])
-    manifest = {"rows": row_counts(), "files": file_hashes(uploads), "dialect": db.engine.dialect.name}
+    manifest = {"rows": row_counts(), "dialect": db.engine.dialect.name}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         _dump_database(work / "database.dump")
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         with tarfile.open(archive, "w:gz") as tar:
             tar.add(work / "database.dump", "database.dump")
-            tar.add(work / "manifest.json", "manifest.json")
-            if uploads.exists():
-                tar.add(uploads, "uploads", filter=lambda info: None if Path(info.name).name.startswith(".")
-                        else info)
+            manifest["files"] = _archive_files(current_storage(), tar)
+            body = json.dumps(manifest, indent=1).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size, info.mode = len(body), 0o644
+            tar.addfile(info, io.BytesIO(body))
     return manifest
 
 
 def restore_backup(archive: Path) -> dict:
     """Replace the database and the uploaded files; returns the manifest, checked against the result."""
-    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    storage = current_storage()
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         with tarfile.open(archive, "r:gz") as tar:
             tar.extractall(work, filter="data")
         manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
         _load_database(work / "database.dump")
-        if (work / "uploads").exists():
-            shutil.rmtree(uploads, ignore_errors=True)
-            shutil.copytree(work / "uploads", uploads)
+        _restore_files(storage, work / "uploads")
     problems = []
     if row_counts() != manifest["rows"]:
         problems.append("row counts differ")
-    if file_hashes(uploads) != manifest["files"]:
+    if file_hashes(storage) != manifest["files"]:
         problems.append("file hashes differ")
     if problems:
         raise click.ClickException("restore check failed: " + ", ".join(problems))

@@ -1,5 +1,7 @@
 """Fixtures: an app per test on SQLite (in memory) and, when TEST_DATABASE_URL is set, on a
-PostgreSQL database of this run's own, created here and dropped at the end."""
+PostgreSQL database of this run's own, created here and dropped at the end. Files go to the test's own
+folder; a test that parametrises `storage_backend` with "s3" gets an S3 bucket instead, served over HTTP by
+moto on 127.0.0.1 (each test under its own prefix)."""
 
 import os
 import uuid
@@ -62,13 +64,46 @@ class RequestClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3 server (moto) on a free port of 127.0.0.1 with one bucket; the settings that reach it."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    settings = {"S3_BUCKET": "giai-thuong-test", "S3_ENDPOINT_URL": f"http://{host}:{port}",
+                "S3_REGION": "ap-southeast-1", "S3_ACCESS_KEY_ID": "test-key", "S3_SECRET_ACCESS_KEY": "test-secret"}
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=settings["S3_ENDPOINT_URL"], region_name=settings["S3_REGION"],
+        aws_access_key_id=settings["S3_ACCESS_KEY_ID"], aws_secret_access_key=settings["S3_SECRET_ACCESS_KEY"])
+    client.create_bucket(Bucket=settings["S3_BUCKET"],
+                         CreateBucketConfiguration={"LocationConstraint": settings["S3_REGION"]})
+    yield settings
+    server.stop()
+
+
+@pytest.fixture
+def storage_backend():
+    """"local" (the default) or "s3": parametrise this name to run a test against the S3 backend."""
+    return "local"
+
+
+def _storage_settings(request, tmp_path) -> dict:
+    if request.getfixturevalue("storage_backend") == "s3":
+        return {"STORAGE_BACKEND": "s3", "S3_PREFIX": f"test-{uuid.uuid4().hex}",
+                **request.getfixturevalue("s3_server")}
+    return {"STORAGE_BACKEND": "local", "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+
+
 @pytest.fixture(params=DATABASES)
 def app(request, tmp_path):
     # A file, as in production: each session has its own connection, WAL and BEGIN IMMEDIATE apply.
     url = request.getfixturevalue("postgres_database") if request.param == "postgresql" \
         else f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), **_storage_settings(request, tmp_path)})
     app.test_client_class = RequestClient
     with app.app_context():
         if request.param == "postgresql":

@@ -47,6 +47,42 @@ def test_production_reads_its_services_from_the_environment(monkeypatch, tmp_pat
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_production_reads_the_shared_file_store_from_the_environment(monkeypatch, s3_server):
+    from award_app.storage import S3Storage, storage_for
+
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("STORAGE_BACKEND", "s3")
+    monkeypatch.setenv("S3_PREFIX", "production-test")
+    for name, value in s3_server.items():
+        monkeypatch.setenv(name, value)
+    app = create_app("production")
+    storage = storage_for(app)
+    assert isinstance(storage, S3Storage) and storage.bucket == s3_server["S3_BUCKET"]
+    storage.put_bytes("ab/shared", b"seen by every server")
+    assert storage_for(create_app("production")).read("ab/shared") == b"seen by every server"
+
+
+def test_production_refuses_s3_storage_without_a_bucket(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("STORAGE_BACKEND", "s3")
+    monkeypatch.delenv("S3_BUCKET", raising=False)
+    with pytest.raises(RuntimeError, match="S3_BUCKET"):
+        create_app("production")
+    monkeypatch.setenv("STORAGE_BACKEND", "nfs")
+    with pytest.raises(RuntimeError, match="STORAGE_BACKEND"):
+        create_app("production")
+
+
+def test_production_keeps_files_in_the_upload_folder_by_default(monkeypatch, tmp_path):
+    from award_app.storage import LocalStorage, storage_for
+
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("STORAGE_BACKEND", raising=False)
+    monkeypatch.setenv("UPLOAD_FOLDER", str(tmp_path / "files"))
+    storage = storage_for(create_app("production"))
+    assert isinstance(storage, LocalStorage) and storage.root == tmp_path / "files"
+
+
 def test_an_unknown_configuration_name_is_refused():
     with pytest.raises(RuntimeError, match="AWARD_CONFIG"):
         create_app("staging")

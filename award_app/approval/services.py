@@ -1,7 +1,6 @@
 """Approving a round's results: the decision freezes everything that decided them. Never commits."""
 
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -18,6 +17,7 @@ from award_app.nominations.services import set_state
 from award_app.ranking.models import RankingRun
 from award_app.ranking.services import latest_meeting, run_rows
 from award_app.rounds.models import Round, RoundState
+from award_app.storage import current_storage
 from award_app.text import nfc
 
 STILL_COMPETING = (NominationState.UNDER_REVIEW, NominationState.SCORED, NominationState.PROPOSED)
@@ -74,10 +74,9 @@ def return_proposal(round_: Round, reason: str, *, actor) -> None:
 
 def attach_scan(decision: Decision, stream: BinaryIO, filename: str, *, actor) -> None:
     """The decision as signed on paper, scanned to PDF, kept with the approval."""
-    root = Path(current_app.config["UPLOAD_FOLDER"])
     try:
-        sha, _size, _kind = files.store(stream, root, max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024,
-                                        allowed={"pdf"})
+        sha, _size, _kind = files.store(stream, current_storage(), allowed={"pdf"},
+                                        max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024)
     except files.UploadRefused as refused:
         raise InvalidTransition(_l("The signed decision must be a PDF file.")) from refused
     decision.scan_sha256, decision.scan_name = sha, nfc(filename or "quyet-dinh.pdf")[:255]

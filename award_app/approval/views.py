@@ -1,6 +1,4 @@
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,12 +9,12 @@ from award_app.approval.models import Decision
 from award_app.approval.permissions import can_approve
 from award_app.extensions import db
 from award_app.formfields import ActionForm
-from award_app.nominations import files
 from award_app.nominations.models import Entry
 from award_app.ranking.services import latest_meeting, latest_run, run_rows
 from award_app.ranking.views import grouped_rows
 from award_app.rounds.models import Round, RoundState
 from award_app.rounds.permissions import can_approve_round, can_list_rounds, can_manage_rounds
+from award_app.storage import content_key, current_storage
 
 bp = Blueprint("approval", __name__, url_prefix="/approval")
 
@@ -102,10 +100,8 @@ def scan(round_id: int):
     decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
     if decision is None or not decision.scan_sha256 or not can_list_rounds(current_user):
         abort(404)
-    path = files.stored_path(Path(current_app.config["UPLOAD_FOLDER"]), decision.scan_sha256)
-    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=decision.scan_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return current_storage().send(content_key(decision.scan_sha256), mimetype="application/pdf",
+                                  download_name=decision.scan_name)
 
 
 @bp.route("/round/<int:round_id>/publish", methods=["POST"])

@@ -14,11 +14,12 @@ from award_app.certificates import signing
 from award_app.certificates.models import Certificate
 from award_app.certificates.render import CertificateData, render_certificate
 from award_app.extensions import db
-from award_app.jobs.services import keep_bytes, register, stored_path
+from award_app.jobs.services import keep_bytes, register
 from award_app.nominations.models import Entry, Nomination
 from award_app.notifications.services import link
 from award_app.ranking.services import run_rows
 from award_app.rounds.models import Round
+from award_app.storage import content_key, current_storage
 
 # No 0/O or 1/I: the code is read aloud and typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -72,10 +73,12 @@ def pdf_of(certificate: Certificate) -> bytes:
     """The issued file; a revoked award is drawn again with its revocation mark."""
     if certificate.entry.revocation is not None:
         return render_certificate(certificate_data(certificate))
-    path = stored_path(certificate.sha256) if certificate.sha256 else None
-    if path is None or not path.exists():
+    if not certificate.sha256:
         return keep_pdf(certificate)
-    return path.read_bytes()
+    try:
+        return current_storage().read(content_key(certificate.sha256))
+    except FileNotFoundError:
+        return keep_pdf(certificate)
 
 
 @register("certificates_zip")

@@ -2,9 +2,9 @@
 
 import io
 import json
+import shutil
 import zipfile
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -12,11 +12,13 @@ from award_app.accounts.models import User
 from award_app.accounts.services import unusable_password
 from award_app.audit.services import record
 from award_app.extensions import db
+from award_app.nominations.files import thumbnail_key
 from award_app.nominations.models import Document, Nomination
 from award_app.rounds.models import Round
+from award_app.storage import Storage, content_key
 
 
-def personal_data_zip(user: User, uploads: Path) -> bytes:
+def personal_data_zip(user: User, storage: Storage) -> bytes:
     """Everything the platform holds about the user as an applicant: the account, each dossier as typed,
     and the files they uploaded (by the names they gave)."""
     nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == user.id)).all()
@@ -36,9 +38,12 @@ def personal_data_zip(user: User, uploads: Path) -> bytes:
         for nomination in nominations:
             folder = nomination.reference or f"ho-so-{nomination.id}"
             for document in nomination.documents:
-                path = uploads / document.sha256[:2] / document.sha256
-                if path.exists():
-                    archive.write(path, f"{folder}/{document.id}-{document.original_name}")
+                try:
+                    source = storage.open(content_key(document.sha256))
+                except FileNotFoundError:
+                    continue
+                with source, archive.open(f"{folder}/{document.id}-{document.original_name}", "w") as target:
+                    shutil.copyfileobj(source, target)
     return out.getvalue()
 
 
@@ -65,7 +70,7 @@ def delete_my_account(user: User) -> bool:
     return True
 
 
-def purge_expired(today: date, uploads: Path) -> dict[str, int]:
+def purge_expired(today: date, storage: Storage) -> dict[str, int]:
     """Remove what the rules no longer require once a round's retention period has passed: the files of
     every dossier and the contact details; winners keep their names (public record)."""
     counts = {"rounds": 0, "nominations": 0, "documents": 0}
@@ -91,6 +96,6 @@ def purge_expired(today: date, uploads: Path) -> dict[str, int]:
     db.session.flush()
     still_used = set(db.session.scalars(select(Document.sha256).where(Document.sha256.in_(removed))))
     for sha in removed - still_used:
-        (uploads / sha[:2] / sha).unlink(missing_ok=True)
-        (uploads / "thumbnails" / f"{sha}.jpg").unlink(missing_ok=True)
+        storage.delete(content_key(sha))
+        storage.delete(thumbnail_key(sha))
     return counts

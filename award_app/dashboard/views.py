@@ -1,8 +1,7 @@
 """The home page: for each role the user holds, what they can do next."""
 
-from pathlib import Path
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from award_app.nominations.permissions import can_list_nominations, can_start_no
 from award_app.ranking.permissions import can_view_ranking
 from award_app.rounds.models import Programme, Round, RoundState
 from award_app.rounds.permissions import can_approve_round, can_edit_calendar, can_list_rounds, can_manage_rounds
+from award_app.storage import current_storage
 
 bp = Blueprint("dashboard", __name__)
 
@@ -126,7 +126,7 @@ def home():
 def my_data():
     """Everything the platform holds about the user as an applicant, as JSON and the files they sent."""
     user = current_user._get_current_object()
-    body = personal_data_zip(user, Path(current_app.config["UPLOAD_FOLDER"]))
+    body = personal_data_zip(user, current_storage())
     record("account.data_downloaded", user, actor=user)
     db.session.commit()
     response = Response(body, mimetype="application/zip")

@@ -1,18 +1,13 @@
 """Running jobs: the work function reports progress, which is committed as it goes so that another
 request (the progress page) sees it. Without Redis the job runs in this process, right away."""
 
-import hashlib
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
-
-from flask import current_app
 
 from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.extensions import db
 from award_app.jobs.models import Job, JobState
+from award_app.storage import content_key, current_storage
 
 WORK: dict[str, Callable] = {}
 
@@ -56,28 +51,14 @@ def run(job_id: int) -> None:
     db.session.commit()
 
 
-def stored_path(sha: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / sha[:2] / sha
-
-
 def keep_bytes(body: bytes) -> str:
-    """Keep a made file (a job's result, an issued certificate) under uploads/<sha[:2]>/<sha>, written to a
-    temporary file, fsynced and renamed; returns the SHA-256."""
-    sha = hashlib.sha256(body).hexdigest()
-    target = stored_path(sha)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".kept-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    return sha
+    """Keep a made file (a job's result, an issued certificate) in the file store under its content key,
+    whole or not at all (see award_app.storage); returns the SHA-256."""
+    return current_storage().put_content(body)
 
 
-def result_path(job: Job) -> Path:
-    return stored_path(job.result_sha256 or "")
+def result_key(job: Job) -> str | None:
+    return content_key(job.result_sha256) if job.result_sha256 else None
 
 
 def start(job_id: int) -> None:

@@ -1,9 +1,10 @@
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from award_app.extensions import db
 from award_app.jobs.models import Job, JobState
-from award_app.jobs.services import result_path
+from award_app.jobs.services import result_key
+from award_app.storage import current_storage
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -26,9 +27,7 @@ def show(job_id: int):
 @login_required
 def result(job_id: int):
     job = _own_job(job_id)
-    if job.state != JobState.DONE or not result_path(job).exists():
+    if job.state != JobState.DONE or result_key(job) is None:
         abort(404)
-    response = send_file(result_path(job), as_attachment=True, download_name=job.result_name,
-                         mimetype="application/zip" if job.result_name.endswith(".zip") else None)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    mimetype = "application/zip" if job.result_name.endswith(".zip") else "application/octet-stream"
+    return current_storage().send(result_key(job), mimetype=mimetype, download_name=job.result_name)

@@ -1,11 +1,10 @@
 """Uploaded files: the type is read from the content, the name is made by the server, and a file
-appears under its final name only when it is complete (temp file, fsync, rename)."""
+appears under its final name only when it is complete (staging file, fsync, then rename or upload: see
+award_app.storage)."""
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -14,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 
 from award_app.nominations.models import DocumentKind
+from award_app.storage import Storage, content_key
 
 CHUNK = 1024 * 1024
 
@@ -56,100 +56,83 @@ def is_docx(path: Path, max_uncompressed: int) -> bool:
     return "[Content_Types].xml" in names and "word/document.xml" in names and total <= max_uncompressed
 
 
-def stored_path(root: Path, sha256: str) -> Path:
-    return root / sha256[:2] / sha256
+def store(stream: BinaryIO, storage: Storage, *, max_bytes: int, allowed: set[str]) -> tuple[str, int, DocumentKind]:
+    """Write the upload to a staging file, check it, then keep it under its content key (`<sha[:2]>/<sha>`).
 
-
-def store(stream: BinaryIO, root: Path, *, max_bytes: int, allowed: set[str]) -> tuple[str, int, DocumentKind]:
-    """Write the upload to a temporary file, check it, then move it to uploads/<sha[:2]>/<sha>.
-
-    Returns (sha256, size, kind). Raises UploadRefused; nothing is left behind then.
+    Returns (sha256, size, kind). Raises UploadRefused; nothing is left behind then, nor on any other failure.
     """
-    root.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    handle, temp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            head = b""
-            while chunk := stream.read(CHUNK):
-                if not head:
-                    head = chunk[:16]
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UploadRefused("too_large")
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+    with storage.staging() as staged:
+        head = b""
+        while chunk := stream.read(CHUNK):
+            if not head:
+                head = chunk[:16]
+            size += len(chunk)
+            if size > max_bytes:
+                raise UploadRefused("too_large")
+            digest.update(chunk)
+            staged.write(chunk)
+        staged.finish()
         if size == 0:
             raise UploadRefused("empty")
         if is_heic(head):
             raise UploadRefused("heic")
         kind = sniff(head)
-        if kind is None or (kind == DocumentKind.DOCX and not is_docx(temp, 20 * max_bytes)):
+        if kind is None or (kind == DocumentKind.DOCX and not is_docx(staged.path, 20 * max_bytes)):
             raise UploadRefused("unknown_type")
         if kind.value not in allowed:
             raise UploadRefused("not_allowed")
         sha = digest.hexdigest()
-        final = stored_path(root, sha)
-        final.parent.mkdir(exist_ok=True)
-        os.replace(temp, final)
+        if not storage.exists(content_key(sha)):
+            staged.keep(content_key(sha))
         return sha, size, kind
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 THUMBNAIL_SIZE = (320, 320)
 
 
-def thumbnail_path(root: Path, sha256: str) -> Path:
-    return root / "thumbnails" / f"{sha256}.jpg"
+def thumbnail_key(sha256: str) -> str:
+    return f"thumbnails/{sha256}.jpg"
 
 
-def make_thumbnail(root: Path, sha256: str) -> bool:
+def make_thumbnail(storage: Storage, sha256: str) -> bool:
     """A small JPEG re-encoded by the server (no EXIF, nothing the uploader wrote survives).
 
     Returns False when the image cannot be read; the upload itself is kept.
     """
-    target = thumbnail_path(root, sha256)
-    if target.exists():
+    if storage.exists(thumbnail_key(sha256)):
         return True
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with Image.open(stored_path(root, sha256)) as image:
+        with storage.open(content_key(sha256)) as source, Image.open(source) as image:
             if image.width * image.height > 80_000_000:  # a decompression bomb
                 return False
             image.thumbnail(THUMBNAIL_SIZE)
             rgb = image.convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return False
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".thumb-")
-    with os.fdopen(handle, "wb") as out:
-        rgb.save(out, format="JPEG", quality=80)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp_name, target)
+    out = io.BytesIO()
+    rgb.save(out, format="JPEG", quality=80)
+    storage.put_bytes(thumbnail_key(sha256), out.getvalue())
     return True
 
 
-def without_identity(path: Path, kind: DocumentKind) -> bytes:
+def without_identity(source: BinaryIO, kind: DocumentKind) -> bytes:
     """The file as a juror of a blind round receives it: the PDF information dictionary and XMP
     metadata removed, images re-encoded without EXIF, a Word document's author fields emptied."""
     if kind == DocumentKind.PDF:
-        return _pdf_without_metadata(path)
+        return _pdf_without_metadata(source)
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
-        with Image.open(path) as image:
+        with Image.open(source) as image:
             clean = Image.new(image.mode, image.size)
             clean.putdata(list(image.getdata()))
             out = io.BytesIO()
             clean.save(out, format="JPEG" if kind == DocumentKind.JPEG else "PNG")
             return out.getvalue()
-    return _docx_without_authors(path)
+    return _docx_without_authors(source)
 
 
-def _pdf_without_metadata(path: Path) -> bytes:
-    reader = PdfReader(path)
+def _pdf_without_metadata(source: BinaryIO) -> bytes:
+    reader = PdfReader(source)
     writer = PdfWriter()
     for page in reader.pages:
         writer.add_page(page)
@@ -164,11 +147,11 @@ def _pdf_without_metadata(path: Path) -> bytes:
 AUTHOR_TAGS = re.compile(rb"<(dc:creator|cp:lastModifiedBy)>[^<]*</\1>")
 
 
-def _docx_without_authors(path: Path) -> bytes:
+def _docx_without_authors(source: BinaryIO) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in archive.infolist():
+            data = archive.read(info)
             if info.filename == "docProps/core.xml":
                 data = AUTHOR_TAGS.sub(rb"<\1></\1>", data)
             target.writestr(info, data)

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -32,6 +31,7 @@ from award_app.nominations.models import (
 )
 from award_app.notifications import services as notifications
 from award_app.rounds.models import ChecklistItem, Criterion, HonouredName, ProgrammeCode, Round, RoundState
+from award_app.storage import current_storage
 from award_app.text import nfc
 
 
@@ -160,9 +160,9 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
         raise UploadProblem(_l("“%(item)s” takes at most %(most)d files: remove one first.",
                                item=item.name_vi, most=item.max_count))
     max_bytes, limit_mb = _upload_limit(nomination)
-    root = Path(current_app.config["UPLOAD_FOLDER"])
+    storage = current_storage()
     try:
-        sha, size, kind = files.store(stream, root, max_bytes=max_bytes, allowed=set(item.accepted_kinds))
+        sha, size, kind = files.store(stream, storage, max_bytes=max_bytes, allowed=set(item.accepted_kinds))
     except files.UploadRefused as refused:
         if refused.reason == "too_large":
             raise UploadProblem(_l("The file is too large: at most %(mb)d MB per file and %(total)d MB for the "
@@ -170,7 +170,7 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
                                    total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
         raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
-        files.make_thumbnail(root, sha)
+        files.make_thumbnail(storage, sha)
     document = Document(nomination=nomination, checklist_item_id=item.id,
                         criterion_id=criterion.id if criterion else None, original_name=_clean_name(filename),
                         sha256=sha, kind=kind, size=size, uploaded_by_id=actor.id)
@@ -327,10 +327,9 @@ def endorse(nominations: list[Nomination], letter_stream: BinaryIO, letter_name:
     """Confirm several dossiers of the endorser's province with one signed official letter (PDF)."""
     for nomination in nominations:
         _require_awaiting_endorsement(nomination)
-    root = Path(current_app.config["UPLOAD_FOLDER"])
     try:
-        sha, size, _kind = files.store(letter_stream, root, max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"]
-                                       * 1024 * 1024, allowed={"pdf"})
+        sha, size, _kind = files.store(letter_stream, current_storage(), allowed={"pdf"},
+                                       max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024)
     except files.UploadRefused as refused:
         message = UPLOAD_MESSAGES.get(refused.reason) or _l("The official letter must be a PDF file.")
         raise UploadProblem(message if refused.reason != "not_allowed"

@@ -1,7 +1,6 @@
 import io
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -41,6 +40,7 @@ from award_app.nominations.permissions import (
 from award_app.nominations.receipt import render_receipt
 from award_app.rounds.models import Province, RankingGroup, Round, RoundState
 from award_app.rounds.services import provinces_valid_on
+from award_app.storage import content_key, current_storage
 from award_app.text import fold
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
@@ -236,10 +236,10 @@ def thumbnail(nomination_id: int, document_id: int):
     """Images are shown only as thumbnails the server re-encoded, never as uploaded."""
     nomination = nomination_or_404(nomination_id, can_view_nomination)
     document = next((d for d in nomination.documents if d.id == document_id), None)
-    path = files.thumbnail_path(Path(current_app.config["UPLOAD_FOLDER"]), document.sha256) if document else None
-    if path is None or not path.exists():
+    if document is None:
         abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=3600)
+    return current_storage().send(files.thumbnail_key(document.sha256), mimetype="image/jpeg", as_attachment=False,
+                                  max_age=3600)
 
 
 @bp.route("/<int:nomination_id>/documents/<int:document_id>/delete", methods=["POST"])
@@ -262,16 +262,18 @@ MIMETYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
 def send_document(document: Document, *, blind: bool = False):
     """Always an attachment, with the type we detected and nosniff; never shown inline. A blind copy
     has its identity-bearing metadata removed and a neutral name."""
-    path = files.stored_path(Path(current_app.config["UPLOAD_FOLDER"]), document.sha256)
-    if not path.exists():
-        abort(404)
+    storage, key = current_storage(), content_key(document.sha256)
     mimetype = MIMETYPES[document.kind.value]
-    if blind:
-        extension = {"jpeg": "jpg"}.get(document.kind.value, document.kind.value)
-        response = send_file(io.BytesIO(files.without_identity(path, document.kind)), mimetype=mimetype,
-                             as_attachment=True, download_name=f"tai-lieu-{document.id}.{extension}")
-    else:
-        response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=document.original_name)
+    if not blind:
+        return storage.send(key, mimetype=mimetype, download_name=document.original_name)
+    try:
+        with storage.open(key) as source:
+            body = files.without_identity(source, document.kind)
+    except FileNotFoundError:
+        abort(404)
+    extension = {"jpeg": "jpg"}.get(document.kind.value, document.kind.value)
+    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
+                         download_name=f"tai-lieu-{document.id}.{extension}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -3,9 +3,9 @@
 import hashlib
 import io
 import subprocess
-from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlalchemy import select
 
 from award_app.approval import services
@@ -15,6 +15,7 @@ from award_app.extensions import db
 from award_app.jobs.models import Job, JobState
 from award_app.nominations.models import NominationState
 from award_app.rounds.models import RoundState
+from award_app.storage import content_key, current_storage
 from tests.helpers import login, submit
 from tests.nominations.factories import PASSWORD, approve, council_round, staff
 
@@ -39,7 +40,8 @@ def client_for(app, user):
     return client
 
 
-def test_each_issued_pdf_is_kept_and_its_hash_recorded(app):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_each_issued_pdf_is_kept_and_its_hash_recorded(app, storage_backend):
     round_, _dossiers, secretariat, _approver, certificates = approved_round(app)
     certificate = certificates[0]
     assert certificate.sha256
@@ -47,6 +49,7 @@ def test_each_issued_pdf_is_kept_and_its_hash_recorded(app):
     body = client.get(f"/certificates/{certificate.id}.pdf").data
     assert hashlib.sha256(body).hexdigest() == certificate.sha256
     assert client.get(f"/certificates/{certificate.id}.pdf").data == body  # the same file every time
+    assert current_storage().read(content_key(certificate.sha256)) == body
 
 
 def test_a_revoked_award_shows_as_revoked_everywhere(app):
@@ -122,7 +125,8 @@ def test_published_results_are_public_and_show_no_juror_score(app):
     assert "22" not in page.split("<main")[1].split("</main>")[0] or "Điểm" not in page
 
 
-def test_the_certificates_zip_is_a_job_with_progress(app):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_the_certificates_zip_is_a_job_with_progress(app, storage_backend):
     round_, _dossiers, secretariat, _approver, certificates = approved_round(app)
     client = client_for(app, secretariat)
     response = submit(client, f"/certificates/round/{round_.id}/zip", form_url=f"/certificates/round/{round_.id}")
@@ -135,6 +139,8 @@ def test_the_certificates_zip_is_a_job_with_progress(app):
 
     with client.get(f"/jobs/{job.id}/result") as download:
         names = zipfile.ZipFile(io.BytesIO(download.data)).namelist()
+        assert download.headers["Content-Disposition"].startswith("attachment")
+        assert hashlib.sha256(download.data).hexdigest() == job.result_sha256
     assert len(names) == len(certificates) and all(name.endswith(".pdf") for name in names)
 
 
@@ -152,13 +158,15 @@ def test_the_approver_returns_the_proposal_and_it_cannot_be_approved(app):
                          signer_title="B", actor=approver)
 
 
-def test_the_signed_scan_is_kept_with_the_approval(app):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_the_signed_scan_is_kept_with_the_approval(app, storage_backend):
     round_, _dossiers, secretariat, approver, _certificates = approved_round(app)
     scan = b"%PDF-1.4\n% scanned decision\n%%EOF\n"
     client = client_for(app, approver)
     submit(client, f"/approval/round/{round_.id}/scan", {"scan": (io.BytesIO(scan), "QD-123-da-ky.pdf")},
            form_url=f"/approval/round/{round_.id}", content_type="multipart/form-data")
     with client_for(app, secretariat).get(f"/approval/round/{round_.id}/scan.pdf") as response:
-        assert response.data == scan
+        assert response.data == scan and response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert db.session.scalars(select(Certificate)).first() is not None
-    assert Path(app.config["UPLOAD_FOLDER"]).exists()
+    assert current_storage().exists(content_key(hashlib.sha256(scan).hexdigest()))

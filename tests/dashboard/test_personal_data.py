@@ -1,12 +1,17 @@
+import hashlib
 import io
 import json
 import zipfile
 
+import pytest
+
+from award_app.storage import current_storage
 from tests.fixtures_dossiers import complete_school_dossier, open_round, school_applicant
 from tests.helpers import login
 
 
-def test_an_applicant_downloads_their_own_data_and_files(app, client):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_an_applicant_downloads_their_own_data_and_files(app, client, storage_backend):
     round_ = open_round()
     applicant = school_applicant()
     complete_school_dossier(round_, applicant)
@@ -17,7 +22,10 @@ def test_an_applicant_downloads_their_own_data_and_files(app, client):
     data = json.loads(archive.read("du-lieu.json"))
     assert data["account"]["email"] == applicant.email and data["account"]["consent_at"]
     assert data["nominations"][0]["details"]["school_name"] == "Trường THCS Nguyễn Trãi"
-    assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 6
+    pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
+    assert len(pdfs) == 6
+    sent = {d["sha256"] for d in data["nominations"][0]["documents"]}
+    assert {hashlib.sha256(archive.read(name)).hexdigest() for name in pdfs} == sent
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -42,9 +50,9 @@ def test_an_account_without_submitted_dossiers_is_deleted_on_request(app, client
     assert user.email.startswith("deleted-") and not user.is_active_account and user.full_name == "—"
 
 
-def test_submitted_dossiers_are_kept_until_the_retention_period_then_purged(app, client):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_submitted_dossiers_are_kept_until_the_retention_period_then_purged(app, client, storage_backend):
     from datetime import date
-    from pathlib import Path
 
     from award_app.dashboard.services import purge_expired
     from award_app.extensions import db
@@ -60,13 +68,14 @@ def test_submitted_dossiers_are_kept_until_the_retention_period_then_purged(app,
     submit(client, "/my-account/delete", form_url="/my-account/delete")
     db.session.expire_all()
     assert applicant.is_active_account  # kept: the law requires it
-    uploads = Path(app.config["UPLOAD_FOLDER"])
-    assert purge_expired(date.today(), uploads)["nominations"] == 0  # within the retention period
+    storage = current_storage()
+    assert list(storage.list_keys())
+    assert purge_expired(date.today(), storage)["nominations"] == 0  # within the retention period
     later = date(round_.closes_at.year + round_.retention_years, 12, 31)
-    counts = purge_expired(later, uploads)
+    counts = purge_expired(later, storage)
     db.session.commit()
     assert counts == {"rounds": 1, "nominations": 1, "documents": 6}
     db.session.expire_all()
     assert nomination.documents == [] and "principal_contact" not in nomination.details
     assert nomination.details["school_name"] == "Trường THCS Nguyễn Trãi"
-    assert [p for p in uploads.rglob("*") if p.is_file() and not p.name.startswith(".")] == []
+    assert list(storage.list_keys()) == []

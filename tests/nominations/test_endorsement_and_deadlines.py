@@ -183,7 +183,8 @@ def test_a_heic_photo_is_refused_with_a_way_out(app):
     assert "JPEG" in str(refused.value)
 
 
-def test_images_get_a_re_encoded_thumbnail(app, client):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_images_get_a_re_encoded_thumbnail(app, client, storage_backend):
     import segno
 
     round_ = open_round(ProgrammeCode.YOUTH)

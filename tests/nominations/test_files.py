@@ -9,6 +9,7 @@ import pytest
 
 from award_app.nominations import files
 from award_app.nominations.models import DocumentKind
+from award_app.storage import LocalStorage
 from tests.nominations.factories import HTML, JPEG, PDF, PNG, docx_bytes
 
 ALL = {"pdf", "jpeg", "png", "docx"}
@@ -20,7 +21,7 @@ def files_in(root) -> list:
 
 
 def store(data: bytes, root, *, max_bytes: int = LIMIT, allowed: set[str] = ALL):
-    return files.store(io.BytesIO(data), root, max_bytes=max_bytes, allowed=allowed)
+    return files.store(io.BytesIO(data), LocalStorage(root), max_bytes=max_bytes, allowed=allowed)
 
 
 def refusal(data: bytes, root, **kwargs) -> str:
@@ -37,7 +38,7 @@ def test_the_kind_is_read_from_the_content(tmp_path, data, kind):
     assert files.sniff(data[:16]) == kind
     sha, size, stored_kind = store(data, tmp_path)
     assert (size, stored_kind) == (len(data), kind)
-    assert files.stored_path(tmp_path, sha).read_bytes() == data
+    assert (tmp_path / sha[:2] / sha).read_bytes() == data
 
 
 @pytest.mark.parametrize("data", [HTML, b"GIF89a" + bytes(20), b"MZ\x90\x00", b"hello, world", b" %PDF-1.4"])

@@ -1,6 +1,7 @@
 """R4: a crash in the middle of an upload leaves no half file and no row pointing at a missing file."""
 
 import io
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -8,7 +9,9 @@ from sqlalchemy import func, select
 from award_app.extensions import db
 from award_app.nominations import files, services
 from award_app.nominations.models import Document
+from award_app.storage import LocalStorage
 from tests.fixtures_dossiers import PDF, open_round, school_applicant
+from tests.test_storage import s3_storage
 
 
 class BrokenStream(io.RawIOBase):
@@ -30,8 +33,18 @@ class BrokenStream(io.RawIOBase):
 def test_a_broken_upload_leaves_nothing_behind(app, tmp_path):
     root = tmp_path / "store"
     with pytest.raises(ConnectionResetError):
-        files.store(BrokenStream(), root, max_bytes=10_000_000, allowed={"pdf"})
+        files.store(BrokenStream(), LocalStorage(root), max_bytes=10_000_000, allowed={"pdf"})
     assert [p for p in root.rglob("*") if p.is_file()] == []
+
+
+def test_a_broken_upload_leaves_nothing_in_a_bucket_nor_in_its_staging_folder(tmp_path, s3_server):
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    storage = s3_storage(s3_server, f"faults-{uuid.uuid4().hex}")
+    storage.staging_directory = staging
+    with pytest.raises(ConnectionResetError):
+        files.store(BrokenStream(), storage, max_bytes=10_000_000, allowed={"pdf"})
+    assert list(storage.list_keys()) == [] and list(staging.iterdir()) == []
 
 
 def test_no_document_row_survives_a_failed_upload(app):

@@ -6,12 +6,14 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from award_app.columns import utcnow
 from award_app.extensions import db
 from award_app.nominations.models import Document, Nomination, NominationState
 from award_app.rounds.models import ProgrammeCode
+from award_app.storage import S3Storage, content_key, current_storage
 from tests.helpers import login, submit
 from tests.nominations.factories import (
     CITY,
@@ -257,6 +259,25 @@ def test_an_uploaded_file_is_stored_under_its_sha_not_its_name(app):
     stored = [p for p in root.rglob("*") if p.is_file()]
     assert stored == [root / document.sha256[:2] / document.sha256]
     assert document.original_name == "phieu-dang-ky.pdf"
+
+
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_an_uploaded_file_is_downloaded_byte_for_byte_from_the_configured_store(app, storage_backend):
+    round_ = open_round()
+    school = applicant("school")
+    nomination = draft(round_, school)
+    item = next(i for i in round_.checklist if i.code == "registration_form")
+    client = signed_in_client(app, school)
+    upload(client, nomination.id, item.id, PDF, "phiếu đăng ký.pdf")
+    (document,) = fresh(nomination).documents
+    assert list(current_storage().list_keys()) == [content_key(document.sha256)]
+    if storage_backend == "s3":
+        assert isinstance(current_storage(), S3Storage)
+        assert not Path(app.config["UPLOAD_FOLDER"]).exists()  # nothing kept on this server's disk
+    with client.get(f"/nominations/{nomination.id}/documents/{document.id}") as response:
+        assert response.status_code == 200 and response.data == PDF and response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 # -- withdrawal -----------------------------------------------------------------------------

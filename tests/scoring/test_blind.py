@@ -3,6 +3,7 @@
 import io
 import re
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
@@ -24,7 +25,8 @@ def _pdf_with_author(author: str) -> bytes:
     return out.getvalue()
 
 
-def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_user):
+@pytest.mark.parametrize("storage_backend", ["local", "s3"])
+def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_user, storage_backend):
     from award_app.accounts.models import ApplicantKind
     from award_app.accounts.services import create_staff_account, register_applicant
     from award_app.eligibility.models import ScreeningOutcome
