@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.nominations.views import bp as nominations
     from award_app.notifications.views import bp as notifications
     from award_app.ranking.views import bp as ranking
+    from award_app.reminders.cli import bp as reminders_cli
     from award_app.rounds.cli import bp as rounds_cli
     from award_app.rounds.views import bp as rounds
     from award_app.scoring.views import bp as scoring
@@ -68,7 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     foundation = (accounts, rounds, audit, notifications, jobs)
     pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
     for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli,
-                      jobs_cli):
+                      jobs_cli, reminders_cli):
         app.register_blueprint(blueprint)
 
 

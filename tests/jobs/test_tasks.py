@@ -94,3 +94,11 @@ def test_a_message_already_claimed_by_another_worker_is_not_sent_again(app, monk
     db.session.commit()
     assert tasks.run_committed() == 1 and len(sent) == 1
     assert notifications.deliver_pending() == 0 and len(sent) == 1  # the second run finds nothing to send
+
+
+def test_the_reminders_can_be_left_to_the_worker(redis_app):
+    result = redis_app.test_cli_runner().invoke(args=["reminders", "send", "--queue", "--today", "2026-12-07"])
+    assert "queued" in result.output
+    assert [queued.args for queued in tasks.rq_queue().jobs] == [("reminders.send", "2026-12-07")]
+    tasks.start_worker(redis_app, burst=True)
+    assert tasks.rq_queue().count == 0 and len(tasks.rq_queue().failed_job_registry) == 0
