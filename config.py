@@ -22,6 +22,8 @@ class Config:
     S3_SECRET_ACCESS_KEY: str | None = None
     S3_PREFIX = ""
     REDIS_URL: str | None = None
+    # Names this platform's keys on a shared Redis: the RQ queue and the rate limits' key prefix.
+    REDIS_PREFIX = "award"
     # Flask-WTF tokens live as long as the session: a juror writing long comments keeps the form.
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -47,6 +49,7 @@ class Config:
     PRIVACY_NOTICE_VERSION = "2026-1"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "award"
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
@@ -107,6 +110,7 @@ class ProductionConfig(Config):
             database_url(env.get("DATABASE_URL")) or Config.SQLALCHEMY_DATABASE_URI
         )
         config["REDIS_URL"] = env.get("REDIS_URL") or None
+        config["REDIS_PREFIX"] = config["RATELIMIT_KEY_PREFIX"] = env.get("REDIS_PREFIX") or Config.REDIS_PREFIX
         if config["REDIS_URL"]:
             config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
         config["TRUSTED_PROXIES"] = int(env.get("TRUSTED_PROXIES", "0"))

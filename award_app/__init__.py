@@ -55,18 +55,21 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.demo.cli import bp as demo_cli
     from award_app.eligibility.views import bp as eligibility
     from award_app.exports.views import bp as exports
+    from award_app.jobs.cli import bp as jobs_cli
     from award_app.jobs.views import bp as jobs
     from award_app.jury.views import bp as jury
     from award_app.nominations.views import bp as nominations
     from award_app.notifications.views import bp as notifications
     from award_app.ranking.views import bp as ranking
+    from award_app.reminders.cli import bp as reminders_cli
     from award_app.rounds.cli import bp as rounds_cli
     from award_app.rounds.views import bp as rounds
     from award_app.scoring.views import bp as scoring
 
     foundation = (accounts, rounds, audit, notifications, jobs)
     pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
-    for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli):
+    for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli,
+                      jobs_cli, reminders_cli):
         app.register_blueprint(blueprint)
 
 
@@ -76,7 +79,7 @@ def create_app(config: str | Mapping | None = None) -> Flask:
     from award_app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from award_app.errors import register_error_handlers
     from award_app.i18n import register_template_helpers
-    from award_app.notifications.services import register_delivery
+    from award_app.jobs.tasks import register_task_runner
     from award_app.security import register_security_headers
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
@@ -92,5 +95,5 @@ def create_app(config: str | Mapping | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
-    register_delivery(app)
+    register_task_runner(app)
     return app

@@ -20,6 +20,7 @@ from award_app.nominations.models import (
 )
 from award_app.notifications.models import OutboxMessage
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
+from award_app.reminders.models import ReminderDigest
 from award_app.rounds.models import (
     AseanQuota,
     CalendarDay,
@@ -43,6 +44,6 @@ __all__ = [
     "Document", "DocumentKind", "DocumentRequest", "Endorsement", "EndorsementLetter", "EndorserScope", "Entry",
     "HonouredName", "Indicator", "IndicatorValue", "Job", "JobState", "Nomination", "NominationState",
     "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun",
-    "Revocation", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet", "ScreeningDecision",
-    "ScreeningOutcome", "SheetState", "User",
+    "ReminderDigest", "Revocation", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet",
+    "ScreeningDecision", "ScreeningOutcome", "SheetState", "User",
 ]

@@ -71,8 +71,8 @@ def zip_all(round_id: int):
     if not can_manage_rounds(current_user):
         abort(404)
     job = jobs.create("certificates_zip", round_id=round_.id, actor=current_user._get_current_object())
+    jobs.start(job)
     db.session.commit()
-    jobs.start(job.id)
     return redirect(url_for("jobs.show", job_id=job.id))
 
 

@@ -1,4 +1,5 @@
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, current_app, redirect, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -6,6 +7,7 @@ from sqlalchemy import select
 from award_app.approval.models import Decision
 from award_app.exports import builders, documents, services
 from award_app.extensions import db
+from award_app.jobs import services as jobs
 from award_app.jury.services import council
 from award_app.ranking.services import latest_meeting, run_rows
 from award_app.rounds.models import Round
@@ -36,14 +38,11 @@ def _filename(decision: Decision, extension: str) -> str:
     return f"ket-qua-{round_.programme.ref_prefix.lower()}-{round_.year}-{round_.edition}.{extension}"
 
 
-@bp.route("/round/<int:round_id>/results.xlsx")
-@login_required
-def results_xlsx(round_id: int):
+def results_workbook(decision: Decision) -> bytes:
     """Results, criterion means, the score matrix, conflicts and the timeline, from the frozen snapshot."""
-    decision = _decision_or_404(round_id)
     round_, run = decision.round, decision.ranking_run
     labels = services.juror_labels(round_)
-    body = builders.xlsx([
+    return builders.xlsx([
         (_("Results"), services.results_header(), services.results_rows(decision)),
         (_("Criterion means"), [_("Reference"), _("Ranking group"), _("Criterion"), _("Maximum"), _("Mean")],
          services.criterion_rows(run)),
@@ -53,9 +52,38 @@ def results_xlsx(round_id: int):
          services.conflict_rows(round_, labels)),
         (_("Timeline"), [_("Time (UTC)"), _("Action"), _("Object"), _("Id")], services.timeline_rows(round_)),
     ])
+
+
+@bp.route("/round/<int:round_id>/results.xlsx")
+@login_required
+def results_xlsx(round_id: int):
+    decision = _decision_or_404(round_id)
+    body = results_workbook(decision)
     services.record_export(decision.round_id, "results.xlsx", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, XLSX, _filename(decision, "xlsx"))
+
+
+@jobs.register("results_xlsx")
+def results_xlsx_work(job, progress) -> tuple[bytes, str]:
+    """The same workbook, built by a job (a worker when Redis is set) in the language of who asked."""
+    decision = db.session.scalar(select(Decision).where(Decision.round_id == job.round_id))
+    with force_locale(job.created_by.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = results_workbook(decision)
+    progress(1, 1)
+    return body, _filename(decision, "xlsx")
+
+
+@bp.route("/round/<int:round_id>/results.xlsx/job", methods=["POST"])
+@login_required
+def results_xlsx_job(round_id: int):
+    """For a large round: the workbook is prepared in the background and downloaded from the job's page."""
+    decision = _decision_or_404(round_id)
+    job = jobs.create("results_xlsx", round_id=decision.round_id, actor=current_user._get_current_object())
+    services.record_export(decision.round_id, "results.xlsx", current_user._get_current_object())
+    jobs.start(job)
+    db.session.commit()
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/round/<int:round_id>/results.csv")

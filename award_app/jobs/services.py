@@ -3,10 +3,13 @@ request (the progress page) sees it. Without Redis the job runs in this process,
 
 from collections.abc import Callable
 
+from sqlalchemy import update
+
 from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.extensions import db
 from award_app.jobs.models import Job, JobState
+from award_app.jobs.tasks import after_commit, task
 from award_app.storage import content_key, current_storage
 
 WORK: dict[str, Callable] = {}
@@ -28,13 +31,16 @@ def create(kind: str, *, round_id: int | None, actor) -> Job:
     return job
 
 
+@task("jobs.run")
 def run(job_id: int) -> None:
-    """Do the job and keep its result under uploads/<sha[:2]>/<sha>; safe to run twice."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.state == JobState.DONE:
-        return
-    job.state, job.done, job.error = JobState.RUNNING, 0, ""
+    """Do the job and keep its result under uploads/<sha[:2]>/<sha>. Safe to run twice, even at once in two
+    workers: only the run that moves the job from queued to running does the work."""
+    claimed = db.session.execute(update(Job).where(Job.id == job_id, Job.state == JobState.QUEUED)
+                                 .values(state=JobState.RUNNING, done=0, error="")).rowcount
     db.session.commit()
+    if not claimed:
+        return
+    job = db.session.get(Job, job_id)
 
     def progress(done: int, total: int) -> None:
         job.done, job.total = done, total
@@ -61,6 +67,7 @@ def result_key(job: Job) -> str | None:
     return content_key(job.result_sha256) if job.result_sha256 else None
 
 
-def start(job_id: int) -> None:
-    """Queue the job on Redis (RQ) when configured; otherwise run it here and now."""
-    run(job_id)
+def start(job: Job) -> None:
+    """Run the job once this transaction commits: on Redis (RQ) when configured, otherwise in this
+    process at the end of the request (jobs/tasks.py)."""
+    after_commit("jobs.run", job.id)

@@ -3,12 +3,13 @@
 import smtplib
 from email.message import EmailMessage
 
-from flask import Flask, current_app, g, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from award_app.columns import utcnow
 from award_app.extensions import db
+from award_app.jobs.tasks import after_commit, task
 from award_app.notifications.models import OutboxMessage
 
 
@@ -29,7 +30,7 @@ def queue(user, kind: str, **context) -> OutboxMessage:
     message = OutboxMessage(user_id=user.id, to_email=user.email, kind=kind, subject=subject.strip(),
                             body=body.strip() + "\n")
     db.session.add(message)
-    g.outbox_queued = True
+    after_commit("notifications.deliver")
     return message
 
 
@@ -47,8 +48,19 @@ def _send(message: OutboxMessage, config) -> None:
         smtp.send_message(email)
 
 
+def _claim(message: OutboxMessage) -> bool:
+    """Count the attempt, unless another worker has already taken this message since it was read."""
+    claimed = db.session.execute(update(OutboxMessage).where(
+        OutboxMessage.id == message.id, OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts == message.attempts).values(attempts=message.attempts + 1)).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+@task("notifications.deliver")
 def deliver_pending(limit: int = 50) -> int:
-    """Send unsent messages (oldest first) and commit their state; safe to run twice."""
+    """Send unsent messages (oldest first) and commit their state. Safe to run twice, even at once in two
+    workers: each message is claimed before it is sent."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         return 0
@@ -57,7 +69,8 @@ def deliver_pending(limit: int = 50) -> int:
                                                              OutboxMessage.attempts < 5)
                                  .order_by(OutboxMessage.id).limit(limit)).all()
     for message in pending:
-        message.attempts += 1
+        if not _claim(message):
+            continue
         try:
             _send(message, config)
         except (OSError, smtplib.SMTPException) as error:
@@ -68,13 +81,3 @@ def deliver_pending(limit: int = 50) -> int:
         db.session.commit()
     return sent
 
-
-def _deliver_after_request(response):
-    """Messages queued by a request that committed are sent once the response is ready."""
-    if g.pop("outbox_queued", False) and response.status_code < 400:
-        deliver_pending()
-    return response
-
-
-def register_delivery(app: Flask) -> None:
-    app.after_request(_deliver_after_request)

@@ -56,3 +56,19 @@ def test_there_is_nothing_to_download_before_approval_or_for_an_applicant(app):
     approve(round_, run, staff("approver"))
     assert client_for(app, first.applicant).get(f"/exports/round/{round_.id}/results.xlsx").status_code == 404
     assert client.get(f"/exports/round/{round_.id}/results.xlsx").status_code == 200
+
+
+def test_a_large_export_is_prepared_as_a_job_in_the_language_of_who_asked(app):
+    from tests.helpers import submit
+
+    round_, (first, _second), secretariat = approved_round()
+    secretariat.locale = "en"
+    client = client_for(app, secretariat)
+    response = submit(client, f"/exports/round/{round_.id}/results.xlsx/job", form_url=f"/ranking/round/{round_.id}")
+    assert response.status_code == 302 and "/jobs/" in response.location
+    assert "Results of the round (XLSX)" in client.get(response.location).get_data(as_text=True)
+    with client.get(response.location + "/result") as download:
+        assert download.headers["Content-Disposition"].endswith("filename=ket-qua-es-2026-1.xlsx")
+        workbook = openpyxl.load_workbook(io.BytesIO(download.data))
+    assert workbook.sheetnames[0] == "Results"
+    assert first.reference in [row[2] for row in workbook["Results"].iter_rows(values_only=True)]

@@ -1,0 +1,144 @@
+"""Work that follows a commit: running a job, sending the outbox, the daily reminders.
+
+A service asks for a task with `after_commit(name, *args)`. Nothing happens until the transaction
+commits (R5: a rolled-back transaction queues nothing). Then, when REDIS_URL is set, the task is put
+on the RQ queue named by REDIS_PREFIX and a `flask worker` process runs it, inside an app context of
+the same configuration; otherwise it waits in the session until `run_committed()` runs it in this
+process (at the end of the request, or at the end of a command). Every task is safe to run twice.
+"""
+
+import logging
+import os
+from collections.abc import Callable
+from functools import cache
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from award_app.extensions import db
+
+TASKS: dict[str, Callable] = {}
+PENDING = "award_tasks_pending"
+COMMITTED = "award_tasks_committed"
+JOB_TIMEOUT_SECONDS = 3600
+
+log = logging.getLogger(__name__)
+
+
+def task(name: str):
+    """Declare a function a worker may run by name; its arguments must be plain values (ids)."""
+    def decorator(function):
+        TASKS[name] = function
+        return function
+    return decorator
+
+
+def after_commit(name: str, *args) -> None:
+    """Run the task once the current transaction commits; asked twice in one transaction, it runs once."""
+    if name not in TASKS:
+        raise KeyError(f"unknown task {name!r}")
+    pending = db.session.info.setdefault(PENDING, [])
+    if (name, args) not in pending:
+        pending.append((name, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    pending = session.info.pop(PENDING, [])
+    if not pending:
+        return
+    if current_app.config.get("REDIS_URL"):
+        for name, args in pending:
+            enqueue(name, *args)
+    else:
+        session.info.setdefault(COMMITTED, []).extend(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(PENDING, None)
+
+
+def run_committed() -> int:
+    """Run here the tasks of committed transactions (no Redis); returns how many ran."""
+    if not db.session.registry.has():  # this request never opened a session
+        return 0
+    ran = 0
+    while queue := db.session.info.pop(COMMITTED, []):
+        for name, args in queue:
+            try:
+                _run(name, args)
+            except Exception:  # the change that asked for it is committed; the failure is the task's own
+                log.exception("task %s%s failed", name, args)
+            ran += 1
+    return ran
+
+
+def _run(name: str, args: tuple) -> None:
+    try:
+        TASKS[name](*args)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _run_after_request(response):
+    run_committed()
+    return response
+
+
+def register_task_runner(app: Flask) -> None:
+    """Without Redis, the tasks of a request's committed transaction run once its response is ready."""
+    app.after_request(_run_after_request)
+
+
+@cache
+def redis_connection(url: str):
+    from redis import Redis
+
+    return Redis.from_url(url)
+
+
+def rq_queue(app: Flask | None = None):
+    from rq import Queue
+
+    config = (app or current_app).config
+    return Queue(config["REDIS_PREFIX"], connection=redis_connection(config["REDIS_URL"]),
+                 default_timeout=JOB_TIMEOUT_SECONDS)
+
+
+def enqueue(name: str, *args) -> None:
+    """Put the task on Redis. If Redis cannot be reached the change is already committed: the task is
+    logged and left (a job stays queued, an e-mail unsent until the next delivery)."""
+    try:
+        rq_queue().enqueue(perform, name, *args, description=f"{name}{args}", failure_ttl=7 * 86400)
+    except Exception:  # a Redis outage must not turn a committed change into an error page
+        log.exception("could not queue %s%s on Redis", name, args)
+
+
+WORKER = {"app": None, "pid": None}
+
+
+def perform(name: str, *args) -> None:
+    """What RQ runs: the task inside an app context of the worker's configuration, one transaction."""
+    app = WORKER["app"]
+    if app is None:
+        raise RuntimeError("Start workers with `flask --app award_app worker`: they need the app's configuration.")
+    with app.app_context():
+        if WORKER["pid"] != os.getpid():  # a forked work horse: never share the parent's connections
+            db.engine.dispose(close=False)
+            WORKER["pid"] = os.getpid()
+        try:
+            _run(name, args)
+        finally:
+            db.session.remove()
+
+
+def start_worker(app: Flask, *, burst: bool = False) -> None:
+    from rq import Worker
+
+    WORKER["app"], WORKER["pid"] = app, os.getpid()
+    Worker([rq_queue(app)], connection=redis_connection(app.config["REDIS_URL"])).work(burst=burst)

@@ -1,0 +1,257 @@
+"""The production path: two gunicorn servers sharing one PostgreSQL database, Redis and one upload
+folder, and a separate `flask worker` process that builds the certificate ZIP. A user signed in on one
+server goes on on the other with the same cookie; rate limits and session revocation hold across both."""
+
+import io
+import os
+import re
+import signal
+import subprocess  # nosec B404 - the test starts the servers it checks
+import sys
+import time
+import uuid
+import zipfile
+from http.cookiejar import Cookie, CookieJar
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from award_app import create_app
+from award_app.certificates.models import Certificate
+from award_app.extensions import db
+from award_app.rounds.services import seed_reference_data
+from config import database_url
+from tests.helpers import CSRF_PATTERN, PASSWORD
+from tests.nominations.factories import approve, council_round, staff
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+POSTGRES_SERVER = database_url(os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+START_SECONDS = 60
+JOB_SECONDS = 180
+
+
+def _postgres_admin():
+    engine = create_engine(make_url(POSTGRES_SERVER).set(database="postgres"), isolation_level="AUTOCOMMIT",
+                           connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            return engine
+    except OperationalError as error:
+        engine.dispose()
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {error.orig}")
+
+
+def _redis():
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
+    return connection
+
+
+@pytest.fixture
+def shared_database():
+    """A PostgreSQL database of this test's own with the schema, the reference data and an approved round."""
+    admin = _postgres_admin()
+    name = f"award_two_servers_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                               {"name": name})
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+class Browser:
+    """A browser's cookie jar over plain HTTP: redirects are returned, not followed."""
+
+    class _NoRedirect(HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self):
+        self.jar = CookieJar()
+        self.opener = build_opener(HTTPCookieProcessor(self.jar), self._NoRedirect())
+        self.set_cookie("lang", "en")
+
+    def set_cookie(self, name: str, value: str) -> None:
+        self.jar.set_cookie(Cookie(0, name, value, None, False, "127.0.0.1", False, False, "/", True, False, None,
+                                   False, None, None, {}))
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+    def open(self, url: str, data: dict | None = None) -> tuple[int, dict, bytes]:
+        body = urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(Request(url, data=body), timeout=60) as response:  # nosec B310 - http://127.0.0.1
+                return response.status, dict(response.headers), response.read()
+        except HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def page(self, url: str) -> str:
+        status, _headers, body = self.open(url)
+        assert status == 200, (url, status, body[:300])
+        return body.decode()
+
+    def submit(self, url: str, data: dict | None = None, *, form_url: str) -> tuple[int, dict, bytes]:
+        """POST a form with the CSRF token of the page that shows it."""
+        token = CSRF_PATTERN.search(self.page(form_url)).group(1)
+        return self.open(url, {**(data or {}), "csrf_token": token})
+
+
+class Processes:
+    """The servers and the worker this test starts, each in its own process group, all ended at the end."""
+
+    def __init__(self, env: dict, logs: Path):
+        self.env, self.logs, self.started = env, logs, []
+
+    def start(self, name: str, *command: str) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - kept open for the process's life
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,  # nosec B603
+                                   start_new_session=True)
+        self.started.append((process, log))
+        return process
+
+    def gunicorn(self, name: str) -> str:
+        """A server on a port the system chooses; returns its base URL once it listens."""
+        process = self.start(name, str(BIN / "gunicorn"), "--workers", "1", "--timeout", "120",
+                             "--bind", "127.0.0.1:0", "wsgi:app")
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", self.log(name))
+            if found:
+                return found.group(1)
+            assert process.poll() is None, f"{name} stopped:\n{self.log(name)}"
+            time.sleep(0.2)
+        raise AssertionError(f"{name} did not start within {START_SECONDS} s:\n{self.log(name)}")
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def stop_all(self) -> None:
+        for process, _log in self.started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process, log in self.started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+            log.close()
+
+
+def _prepare(url: str, uploads: Path) -> tuple[int, str]:
+    """Schema, reference data and an approved round; returns (round id, secretariat e-mail)."""
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(uploads)})
+    with app.app_context():
+        db.create_all()
+        seed_reference_data()
+        round_, _dossiers, secretariat, _council, run = council_round()
+        approve(round_, run, staff("approver"))
+        db.session.commit()
+        ids = round_.id, secretariat.email
+        db.session.remove()
+        db.engine.dispose()
+    return ids
+
+
+def _certificates(url: str) -> list[Certificate]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Certificate.code, Certificate.tier_code)).all()
+    engine.dispose()
+    return rows
+
+
+def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certificates(shared_database, tmp_path):
+    redis = _redis()
+    prefix = f"award-test-{uuid.uuid4().hex[:10]}"
+    uploads = tmp_path / "uploads"
+    round_id, secretariat_email = _prepare(shared_database, uploads)
+    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": uuid.uuid4().hex * 2,
+           "DATABASE_URL": shared_database, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix,
+           "UPLOAD_FOLDER": str(uploads), "AWARD_INSECURE_COOKIES": "1", "PUBLIC_URL": "http://127.0.0.1"}
+    env.pop("MAIL_SERVER", None)
+    processes = Processes(env, tmp_path)
+    try:
+        a, b = processes.gunicorn("server-a"), processes.gunicorn("server-b")
+        browser = Browser()
+        # Signed in on A …
+        status, headers, _ = browser.submit(f"{a}/accounts/login", {"email": secretariat_email, "password": PASSWORD},
+                                            form_url=f"{a}/accounts/login")
+        assert status == 302, processes.log("server-a")
+        # … the secretariat issues the certificates on A, and B shows them to the same cookie.
+        status, _, _ = browser.submit(f"{a}/certificates/round/{round_id}/issue",
+                                      form_url=f"{a}/certificates/round/{round_id}")
+        assert status == 302
+        issued = _certificates(shared_database)
+        assert issued
+        page_on_b = browser.page(f"{b}/certificates/round/{round_id}")
+        assert all(code in page_on_b for code, _tier in issued)
+
+        # B starts the ZIP; no server builds it: it waits on Redis for a worker.
+        status, headers, _ = browser.submit(f"{b}/certificates/round/{round_id}/zip",
+                                            form_url=f"{b}/certificates/round/{round_id}")
+        assert status == 302 and "/jobs/" in headers["Location"]
+        job_path = headers["Location"].split("127.0.0.1", 1)[-1].split(":", 1)[-1]
+        job_path = job_path[job_path.index("/"):]
+        time.sleep(1)
+        assert "0 of 0 done" in browser.page(f"{a}{job_path}")
+
+        processes.start("worker", str(BIN / "flask"), "--app", "award_app", "worker")
+        deadline = time.monotonic() + JOB_SECONDS
+        while "Download" not in (progress := browser.page(f"{a}{job_path}")):
+            assert "failed" not in progress, progress
+            assert time.monotonic() < deadline, f"the job did not finish:\n{processes.log('worker')}"
+            time.sleep(1)
+        status, headers, body = browser.open(f"{b}{job_path}/result")
+        assert status == 200 and headers["Content-Type"] == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(body))
+        assert len(archive.namelist()) == len(issued)
+        assert all(code in " ".join(archive.namelist()) for code, _tier in issued)
+        assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+
+        # A password changed on A ends the session another browser holds on B.
+        other = Browser()
+        other.submit(f"{b}/accounts/login", {"email": secretariat_email, "password": PASSWORD},
+                     form_url=f"{b}/accounts/login")
+        assert other.open(f"{b}/certificates/round/{round_id}")[0] == 200
+        status, _, _ = browser.submit(f"{a}/accounts/password", {
+            "current": PASSWORD, "password": "mat-khau-moi-2027", "confirm": "mat-khau-moi-2027"},
+            form_url=f"{a}/accounts/password")
+        assert status == 302
+        status, headers, _ = other.open(f"{b}/certificates/round/{round_id}")
+        assert status == 302 and "/accounts/login" in headers["Location"]
+
+        # Failed sign-ins count on Redis, whichever server they reach: the sixth in a minute is refused.
+        guesser = Browser()
+        answers = [guesser.submit(f"{server}/accounts/login", {"email": secretariat_email, "password": "sai-mat-khau"},
+                                  form_url=f"{server}/accounts/login")[0] for server in (a, b, a, b, a, b)]
+        assert answers[:5] == [200] * 5 and answers[5] == 429
+    finally:
+        processes.stop_all()
+        for key in redis.scan_iter(f"*{prefix}*"):  # the queue, its registries, the rate limits
+            redis.delete(key)
+        for key in redis.scan_iter("rq:job:*"):  # the jobs of our queue
+            if redis.type(key) == b"hash" and redis.hget(key, "origin") == prefix.encode():
+                redis.delete(key, key.replace(b"rq:job:", b"rq:results:"))
+    assert all(process.poll() is not None for process, _log in processes.started)
