@@ -1,6 +1,7 @@
 """Domain errors raised by services, and how the web answers them."""
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from award_app.extensions import db
@@ -60,10 +61,19 @@ def _handle_domain_error(error: DomainError):
 
 def _bad_request(error):
     """A form refused for its security token comes back with everything typed (files excepted), to be
-    sent again with a fresh token: a juror's long comment is never lost."""
+    sent again with a fresh token: a juror's long comment is never lost. A script saving in the background
+    (it asks for JSON) gets the message as JSON and keeps the text on its page."""
+    if wants_json():
+        return jsonify(ok=False, stale=False, errors={}, message=_(
+            "Not saved: the page's security token is no longer valid (or you were signed out). Your text stays "
+            "here; press Save to send it again.")), 400
     kept = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"] \
         if request.method == "POST" else []
     return render_template("errors/400.html", kept=kept, action=request.path), 400
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 def _too_many(error):

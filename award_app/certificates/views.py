@@ -31,9 +31,11 @@ def by_round(round_id: int):
     round_ = _approved_round_or_404(round_id)
     certificates = db.session.scalars(select(Certificate).where(Certificate.round_id == round_.id).options(
         selectinload(Certificate.entry).selectinload(Entry.nomination)).order_by(Certificate.id)).all()
+    can_issue = can_manage_rounds(current_user)
+    latest_zip = jobs.latest("certificates_zip", round_id=round_.id, user=current_user) if can_issue else None
     return render_template("certificates/by_round.html", round=round_, certificates=certificates,
                            tiers={t.code: t for t in round_.tiers}, form=ActionForm(),
-                           can_issue=can_manage_rounds(current_user))
+                           can_issue=can_issue, latest_zip=latest_zip)
 
 
 @bp.route("/certificates/round/<int:round_id>/issue", methods=["POST"])

@@ -3,7 +3,7 @@ request (the progress page) sees it. Without Redis the job runs in this process,
 
 from collections.abc import Callable
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from award_app.audit.services import record
 from award_app.columns import utcnow
@@ -29,6 +29,12 @@ def create(kind: str, *, round_id: int | None, actor) -> Job:
     db.session.flush()
     record("job.created", job, round_id=round_id, actor=actor, kind=kind)
     return job
+
+
+def latest(kind: str, *, round_id: int, user) -> Job | None:
+    """The user's most recent job of this kind for the round: a page that starts jobs links back to it."""
+    return db.session.scalar(select(Job).where(Job.kind == kind, Job.round_id == round_id,
+                                                Job.created_by_id == user.id).order_by(Job.id.desc()).limit(1))
 
 
 @task("jobs.run")

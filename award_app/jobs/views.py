@@ -1,4 +1,5 @@
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from award_app.extensions import db
@@ -16,11 +17,37 @@ def _own_job(job_id: int) -> Job:
     return job
 
 
+@bp.app_template_global()
+def job_text(job: Job) -> str:
+    """The sentence under a job's progress bar, the same on the page and in its status."""
+    if job.state == JobState.DONE:
+        return _("Ready.")
+    if job.state == JobState.FAILED:
+        return _("The work failed: %(error)s", error=job.error)
+    return _("%(done)d of %(total)d done. You can leave this page and come back: the work goes on.",
+             done=job.done, total=job.total)
+
+
 @bp.route("/<int:job_id>")
 @login_required
 def show(job_id: int):
-    """Progress that updates by itself (every 2 s) and survives leaving the page."""
+    """Progress that updates by itself and survives leaving the page (the work goes on in the server)."""
     return render_template("jobs/show.html", job=_own_job(job_id))
+
+
+@bp.route("/<int:job_id>/status")
+@login_required
+def status(job_id: int):
+    """The job's progress as JSON, for the page's script; the same permission as the page."""
+    job = _own_job(job_id)
+    answer = {"state": job.state.value, "done": job.done, "total": job.total, "percent": job.percent,
+              "text": job_text(job)}
+    if job.state == JobState.DONE:
+        answer |= {"result_url": url_for("jobs.result", job_id=job.id),
+                   "download_text": _("Download %(name)s", name=job.result_name)}
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:job_id>/result")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
+from award_app import autosave
 from award_app.columns import utcnow
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
@@ -134,6 +135,30 @@ def _dossier_form(nomination: Nomination):
     return form
 
 
+def _sent_version(form) -> int | None:
+    return int(form.version.data) if (form.version.data or "").isdigit() else None
+
+
+@bp.route("/<int:nomination_id>/autosave", methods=["POST"])
+@login_required
+def autosave_dossier(nomination_id: int):
+    """The draft saved in the background as the applicant types: the same form, version check, service and
+    audit event as "Save draft", never a submission nor a file; answers JSON."""
+    nomination = nomination_or_404(nomination_id, can_edit_nomination)
+    form = _dossier_form(nomination)
+    form.validate()
+    try:
+        if _sent_version(form) is None:  # a background save is never taken without the version it started from
+            raise StaleEdit()
+        services.save_dossier(nomination, _typed_input(), _valid_values(form), version=_sent_version(form),
+                              actor=_actor())
+    except DomainError as refused:
+        db.session.rollback()
+        return autosave.refused(refused)
+    db.session.commit()
+    return autosave.saved(nomination.version, autosave.typed_errors(form))
+
+
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(nomination_id: int):
@@ -142,7 +167,7 @@ def edit(nomination_id: int):
     problems = []
     if request.method == "POST":
         form.validate()
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = _sent_version(form)
         try:
             services.save_dossier(nomination, _typed_input(), _valid_values(form), version=version, actor=_actor())
         except StaleEdit as error:

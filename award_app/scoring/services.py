@@ -84,9 +84,12 @@ def save_sheet(sheet: ScoreSheet, inputs: list[ScoreInput], *, version: int | No
             raise InvalidTransition(_l("A score must be between 0 and %(max)d.", max=score.max_points))
         comment = nfc(given.comment or "")
         if (score.points, score.comment) != (given.points, comment):
-            changes[score.criterion.code] = {"points": [score.points, given.points]}
+            changes[score.criterion.code] = {"points": [score.points, given.points],
+                                             "comment_changed": score.comment != comment}
             score.points, score.comment = given.points, comment
     sheet.total = sum(s.points or 0 for s in sheet.scores)
+    if changes:
+        sheet.updated_at = utcnow()  # the sheet's own row changes, so its version moves even for a comment alone
     assignment = _assignment_of(sheet)
     if assignment is not None and assignment.started_at is None:
         assignment.started_at = utcnow()

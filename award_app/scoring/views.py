@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from award_app import autosave
 from award_app.accounts.permissions import active_council_rounds
 from award_app.audit.services import record
 from award_app.errors import DomainError, StaleEdit
@@ -113,9 +114,7 @@ def sheet(entry_id: int):
     sheet = existing or services.sheet_for(entry, juror)
     form.validate()  # a mistyped number becomes an empty score and a message; the rest is saved
     submit = request.form.get("action") == "submit"
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    if existing is None:
-        version = None  # the sheet was just created from this very form
+    version = _sent_version(form, existing)
     typing_errors = [str(e) for row in form.scores.entries for e in row["points"].errors]
     try:
         services.save_sheet(sheet, _inputs(form), version=version, submit=submit and not typing_errors,
@@ -135,6 +134,37 @@ def sheet(entry_id: int):
         return redirect(url_for("scoring.sheet", entry_id=entry.id))
     form.version.data = sheet.version
     return _render(entry, sheet, form, problems or typing_errors)
+
+
+def _sent_version(form: ScoreSheetForm, existing: ScoreSheet | None) -> int | None:
+    if existing is None:
+        return None  # the sheet is created from this very form
+    return int(form.version.data) if (form.version.data or "").isdigit() else None
+
+
+@bp.route("/entries/<int:entry_id>/autosave", methods=["POST"])
+@login_required
+def autosave_sheet(entry_id: int):
+    """The draft saved in the background as the juror types: the same form, version check, service and audit
+    event as "Save draft", never a submission; answers JSON."""
+    entry = _entry_or_404(entry_id)
+    juror = current_user._get_current_object()
+    if must_declare(juror, entry.nomination.round) or must_confirm(juror, entry.nomination):
+        abort(404)
+    form = ScoreSheetForm()
+    existing = services.existing_sheet(entry, juror)
+    sheet = existing or services.sheet_for(entry, juror)
+    form.validate()
+    version = _sent_version(form, existing)
+    try:
+        if existing is not None and version is None:  # never taken without the version it started from
+            raise StaleEdit()
+        services.save_sheet(sheet, _inputs(form), version=version, submit=False, actor=juror)
+    except DomainError as refused:
+        db.session.rollback()
+        return autosave.refused(refused)
+    db.session.commit()
+    return autosave.saved(sheet.version, autosave.typed_errors(form.scores))
 
 
 def _render(entry, sheet, form, problems):
