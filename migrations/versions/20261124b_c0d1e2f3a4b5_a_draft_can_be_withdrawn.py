@@ -1,7 +1,7 @@
 """A draft can be withdrawn: it never had a reference and need not get one
 
 Revision ID: c0d1e2f3a4b5
-Revises: ed1535b4445e
+Revises: 9fa68e3ae57d
 Create Date: 2026-11-24 06:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c0d1e2f3a4b5'
-down_revision = 'ed1535b4445e'
+down_revision = '9fa68e3ae57d'
 branch_labels = None
 depends_on = None
 
