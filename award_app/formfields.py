@@ -15,9 +15,19 @@ def today_in_vietnam() -> date:
     return datetime.now(VIETNAM).date()
 
 
+class SomethingTyped(validators.InputRequired):
+    """Like InputRequired (and its `required` attribute), but spaces alone are not an answer."""
+
+    def __call__(self, form, field):
+        if any(not isinstance(value, str) or value.strip() for value in field.raw_data or []):
+            return
+        field.errors[:] = []
+        raise validators.StopValidation(self.message)
+
+
 def required():
     """Something other than spaces must be typed."""
-    return validators.InputRequired(message=_l("This field is required."))
+    return SomethingTyped(message=_l("This field is required."))
 
 
 def strip(value):

@@ -188,7 +188,10 @@ def declare_conflict(entry_id: int):
     entry = _entry_or_404(entry_id)
     form = DossierConflictForm(prefix="c")
     if not form.validate_on_submit():
-        abort(400)
+        for errors in form.errors.values():
+            for error in errors:
+                flash(f"{_('Conflict of interest')}: {error}", "error")
+        return redirect(url_for("scoring.sheet", entry_id=entry.id))
     juror = current_user._get_current_object()
     conflict = (entry.nomination_id, ConflictKind(form.kind.data), form.detail.data or "")
     declare(entry.nomination.round, juror, [conflict], nomination=entry.nomination)
