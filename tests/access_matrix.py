@@ -103,8 +103,10 @@ exports.decision_pdf               GET  published-round L    4   4     4    4   
 exports.minutes_pdf                GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 exports.results_csv                GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 exports.results_xlsx               GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
+exports.results_xlsx_job           POST published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 jobs.result                        GET  job             L    4   4     4    4    A   4   4    4    4     4    4   4
 jobs.show                          GET  job             L    4   4     4    4    A   4   4    4    4     4    4   4
+jobs.status                        GET  job             L    4   4     4    4    A   4   4    4    4     4    4   4
 jury.accept                        GET  invitation      A    A   A     A    A    A   A   A    A    A     A    A   A
 jury.accept                        POST invitation      A    A   A     A    A    A   A   A    A    A     A    A   A
 jury.assignments                   GET  score-round     L    4   4     4    4    A   4   4    4    4     4    4   4
@@ -130,6 +132,7 @@ nominations.download               GET  submitted       L    A   4     A    4   
 nominations.download               GET  draft-dossier   L    A   4     4    4    A   4   4    4    4     A    A   4
 nominations.edit                   GET  draft-dossier   L    A   4     4    4    4   4   4    4    4     4    4   4
 nominations.edit                   POST draft-dossier   L    A   4     4    4    4   4   4    4    4     4    4   4
+nominations.autosave_dossier       POST draft-dossier   L    A   4     4    4    4   4   4    4    4     4    4   4
 nominations.edit                   GET  submitted       L    4   4     4    4    4   4   4    4    4     4    4   4
 nominations.endorse                POST submitted       L    4   4     A    4    4   4   4    4    4     4    4   4
 nominations.endorsement            GET  none            L    4   4     A    A    4   4   4    4    4     4    4   4
@@ -188,6 +191,7 @@ scoring.reopen                     POST sheet           L    4   4     4    4   
 scoring.round_sheets               GET  score-round     L    4   4     4    4    A   4   4    4    4     4    4   4
 scoring.sheet                      GET  scored-dossier  L    4   4     4    4    4   A   4    4    4     4    4   4
 scoring.sheet                      POST scored-dossier  L    4   4     4    4    4   A   4    4    4     4    4   4
+scoring.autosave_sheet             POST scored-dossier  L    4   4     4    4    4   A   4    4    4     4    4   4
 static                             GET  file            A    A   A     A    A    A   A   A    A    A     A    A   A
 """
 

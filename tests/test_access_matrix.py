@@ -24,6 +24,7 @@ from award_app.certificates.models import Certificate
 from award_app.eligibility import services as eligibility
 from award_app.extensions import db
 from award_app.jobs import services as jobs
+from award_app.jobs.tasks import run_committed
 from award_app.jury import services as jury
 from award_app.jury.models import Assignment, Conflict, ConflictKind
 from award_app.nominations import services as nominations
@@ -215,8 +216,9 @@ def build_world() -> World:
     db.session.commit()
     certificate = next(c for c in issued if c.entry.nomination_id == winner.id)
     job = jobs.create("certificates_zip", round_id=published.id, actor=secretariat)
+    jobs.start(job)
     db.session.commit()
-    jobs.start(job.id)
+    run_committed()
     objects["published-round"] = {"round_id": published.id}
     objects["certificate"] = {"certificate_id": certificate.id}
     objects["code"] = {"code": db.session.get(Certificate, certificate.id).code}

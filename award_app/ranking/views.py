@@ -8,7 +8,7 @@ from award_app.errors import InvalidTransition
 from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.i18n import localized
-from award_app.jury.services import council
+from award_app.jury.services import blocking_pairs, council
 from award_app.ranking import aggregate, charts, services, statistics
 from award_app.ranking.forms import MeetingForm
 from award_app.ranking.permissions import can_compute_ranking, can_record_meeting, can_view_ranking
@@ -75,6 +75,17 @@ def grouped_rows(round_: Round, run) -> list[tuple]:
     return [(g, [r for r in rows if r.group_id == g.id]) for g in round_.groups]
 
 
+def conflicted_for_viewer(round_: Round) -> set[int]:
+    """S2: the dossiers a council member has a pending or confirmed conflict with are not listed to them."""
+    if can_list_rounds(current_user):
+        return set()
+    return {nomination_id for nomination_id, juror_id in blocking_pairs(round_) if juror_id == current_user.id}
+
+
+def visible_groups(round_: Round, run, hidden: set[int]) -> list[tuple]:
+    return [(g, [r for r in rows if r.entry.nomination_id not in hidden]) for g, rows in grouped_rows(round_, run)]
+
+
 ALPHA_WORDS = {
     statistics.RELIABLE: _l("the jurors agree well (α ≥ 0.800): the scores can be relied on"),
     statistics.TENTATIVE: _l("the jurors agree only moderately (0.667 ≤ α < 0.800): read the close results with care"),
@@ -126,7 +137,9 @@ def show(round_id: int):
     if not can_view_ranking(current_user, round_):
         abort(404)
     run = services.latest_run(round_)
-    return render_template("ranking/show.html", round=round_, run=run, groups=grouped_rows(round_, run),
+    hidden = conflicted_for_viewer(round_)
+    return render_template("ranking/show.html", round=round_, run=run, groups=visible_groups(round_, run, hidden),
+                           hidden_for_conflict=len(hidden),
                            charts=_charts(round_, run) if run else None, juror_names=_juror_names(round_),
                            alpha_words=ALPHA_WORDS, hide_names=_hide_names(round_),
                            tiers={t.code: t for t in round_.tiers}, form=ActionForm(),
@@ -160,8 +173,10 @@ def meeting(round_id: int):
             flash(_("The minutes are recorded and the proposal goes to the approver."), "success")
             return redirect(url_for("ranking.show", round_id=round_.id))
     run = services.latest_run(round_)
+    hidden = conflicted_for_viewer(round_)
     return render_template("ranking/meeting.html", round=round_, form=form, members=len(members), run=run,
-                           groups=grouped_rows(round_, run), tiers={t.code: t for t in round_.tiers},
+                           groups=visible_groups(round_, run, hidden), hidden_for_conflict=len(hidden),
+                           tiers={t.code: t for t in round_.tiers},
                            hide_names=_hide_names(round_))
 
 
