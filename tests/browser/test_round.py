@@ -31,9 +31,9 @@ def scenario(request, chromium, live_server, viewport):
     return start
 
 
-def people(endorsement: bool):
+def people(endorsement: bool, edition: int = 1):
     """The staff of an eco-school round that is open for nominations; the round needs two jurors per dossier."""
-    round_ = make.open_round(ProgrammeCode.ECO_SCHOOL, endorsement=endorsement)
+    round_ = make.open_round(ProgrammeCode.ECO_SCHOOL, endorsement=endorsement, edition=edition)
     round_.jurors_per_nomination = 2
     db.session.commit()
     secretariat = make.staff("secretariat", full_name="Trần Thị Thu")
@@ -113,9 +113,14 @@ def screen_eligible(run: Scenario, page, round_, reference: str) -> None:
     run.shot(page, "screening-done")
 
 
-def advance(page, round_, state: str) -> None:
+def advance(page, round_, state: str, run: Scenario | None = None) -> None:
+    """The button that moves the round on opens a confirming step first."""
     page.goto(f"/rounds/{round_.id}")
-    page.click(f"form:has(input[name=to_state][value={state}]) button")
+    step = page.locator(f"details.confirm:has(input[name=to_state][value={state}])")
+    step.locator("summary").click()
+    if run:
+        run.shot(page, f"round-confirm-{state}")
+    step.locator("button").click()
     page.wait_for_load_state()
     assert page.locator(f"form:has(input[name=to_state][value={state}])").count() == 0
 
@@ -172,7 +177,7 @@ def test_the_whole_round_in_vietnamese(scenario, live_app):
     run.shot(secretariat, "secretariat-home", axe=True)
     secretariat.goto(f"/rounds/{round_.id}")
     run.shot(secretariat, "round", axe=True)
-    advance(secretariat, round_, "closed")
+    advance(secretariat, round_, "closed", run)
     advance(secretariat, round_, "screening")
     screen_eligible(run, secretariat, round_, reference)
     secretariat.goto(f"/jury/round/{round_.id}/council")
@@ -242,5 +247,44 @@ def test_the_whole_round_in_vietnamese(scenario, live_app):
     public.wait_for_load_state()
     assert "Giấy chứng nhận hợp lệ" in public.content() and "Trường THCS Nguyễn Trãi" in public.content()
     run.shot(public, "verify-valid", axe=True)
+
+    assert not run.problems, "\n".join(run.problems)
+
+
+def test_a_shorter_path_in_english(scenario, live_app):
+    """A school submits without endorsement, the secretariat screens it, and anyone checks the certificate of an
+    earlier, approved round."""
+    run = scenario("en")
+    earlier, *_, ranking_run = make.council_round(names=("Lê Quý Đôn School", "Hòa Bình School"))
+    make.approve(earlier, ranking_run, make.staff("approver"))
+    round_, staff = people(endorsement=False, edition=2)
+
+    applicant = register(run, "thcs.nguyentrai@truong.edu.vn")
+    assert "Sign out" in applicant.content()
+    reference = file_dossier(run, applicant, round_)
+    assert "submitted" in applicant.content()
+
+    page = run.sign_in(staff["secretariat"])
+    run.shot(page, "secretariat-home", axe=True)
+    advance(page, round_, "closed", run)
+    advance(page, round_, "screening")
+    screen_eligible(run, page, round_, reference)
+    applicant.goto("/nominations/")
+    assert "eligible" in applicant.locator("main table").inner_text()
+    run.shot(applicant, "my-nominations-eligible")
+
+    page.goto(f"/certificates/round/{earlier.id}")
+    page.click("form[action$='/issue'] button")
+    page.wait_for_load_state()
+    code = page.locator("main table a[href^='/verify/']").first.inner_text()
+    run.shot(page, "certificates", axe=True)
+
+    public = run.new_page()
+    public.goto(f"/verify/{code}")
+    assert "Valid certificate" in public.content() and "Lê Quý Đôn School" in public.content()
+    run.shot(public, "verify-valid", axe=True)
+    public.goto("/verify/NO-SUCH-CODE")
+    assert "No certificate has the code" in public.content()
+    run.shot(public, "verify-unknown", axe=True)
 
     assert not run.problems, "\n".join(run.problems)
