@@ -36,9 +36,10 @@ class Scenario:
     shots: int = 0
     problems: list[str] = field(default_factory=list)
     contexts: list = field(default_factory=list)
+    name: str = ""
 
     def __post_init__(self):
-        self.folder = ARTIFACTS / f"{self.lang}-{self.viewport}"
+        self.folder = ARTIFACTS / (self.name or f"{self.lang}-{self.viewport}")
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
 

@@ -19,7 +19,7 @@ def tab_to(page, selector: str, presses: int = 30) -> None:
 def test_sign_in_start_and_save_a_dossier_with_the_keyboard_only(chromium, live_server, live_app):
     round_ = make.open_round()
     user = make.applicant("school", email="truong.bachdang@truong.edu.vn")
-    run = Scenario(chromium, live_server.url, "vi", "desktop")
+    run = Scenario(chromium, live_server.url, "vi", "desktop", name="keyboard")
     try:
         page = run.new_page()
         page.goto("/accounts/login")
