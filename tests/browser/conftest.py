@@ -23,9 +23,12 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
-    """Debian's chromium (never a downloaded build), launched once for the session."""
+    """Debian's chromium (never a downloaded build), launched once for this package's tests.
+
+    Not for the whole session: Playwright's sync API keeps an asyncio loop running in the main thread
+    while it is open, and later tests that call asyncio.run (certificate signing) must not see it."""
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
