@@ -53,7 +53,7 @@ award_app/translations/%/LC_MESSAGES/messages.mo: award_app/translations/%/LC_ME
 
 # Refresh the catalogues after changing visible text; English copies the message ids.
 translations-extract: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o award_app/translations/messages.pot . templates/_macros
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o award_app/translations/messages.pot . templates/_macros
 	$(BIN)/pybabel update -i award_app/translations/messages.pot -d award_app/translations --no-fuzzy-matching
 	$(BIN)/python -c "$$FILL_ENGLISH" award_app/translations/en/LC_MESSAGES/messages.po
 

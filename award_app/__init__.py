@@ -28,12 +28,14 @@ def _init_extensions(app: Flask) -> None:
     from award_app.accounts.services import load_user
     from award_app.database import configure_engine
     from award_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from award_app.formfields import translate_wtforms_messages
     from award_app.i18n import select_locale
 
     db.init_app(app)
     configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    translate_wtforms_messages()
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
