@@ -5,17 +5,12 @@ without the page reloading. Skipped, with the reason, where Chromium cannot be l
 The application runs in a thread of this process on a port the OS gives; the test plays the job's worker."""
 
 import re
-import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from award_app import create_app
 from award_app.extensions import db
 from award_app.jobs import services as jobs
 from award_app.jobs.models import Job, JobState
-from award_app.rounds.services import seed_reference_data
 from award_app.scoring.models import ScoreSheet, SheetState
 from tests.helpers import PASSWORD
 from tests.nominations.factories import scoring_round, staff
@@ -25,41 +20,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 WAIT_MS = 15_000
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'")
-    sync_api.expect.set_options(timeout=WAIT_MS)
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Chromium is not installed (Debian package `chromium`; `make setup` installs it as root)")
-    manager = sync_api.sync_playwright().start()
-    try:
-        browser = manager.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Exception as error:  # any launch failure means "no browser here", said plainly
-        manager.stop()
-        pytest.skip(f"Chromium ({executable}) could not be launched: {error}")
-    yield browser
-    browser.close()
-    manager.stop()
+@pytest.fixture
+def browser(chromium):
+    """The package's Chromium (tests/browser/conftest.py): one Playwright at a time in a process."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=WAIT_MS)
+    return chromium
 
 
 @pytest.fixture
-def live(tmp_path):
+def live(live_server):
     """The app served on 127.0.0.1 and a free port, on its own SQLite file; yields the base URL."""
-    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    with app.app_context():
-        db.create_all()
-        seed_reference_data()
-        db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join()
-        db.session.remove()
-        db.engine.dispose()
+    return live_server.url
 
 
 @pytest.fixture
