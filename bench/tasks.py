@@ -15,6 +15,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 
 from award_app import create_app
@@ -31,6 +32,20 @@ def peak_rss_mb(children: bool = False) -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if children else 0
     return round(max(own, kids) / 1024, 1)
+
+
+class RequestClient(FlaskClient):
+    """Each request in an app context of its own, as in a server: no `g` (signed-in user) or database session
+    shared between clients or with the task."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def client_of(app) -> FlaskClient:
+    app.test_client_class = RequestClient
+    return app.test_client()
 
 
 def login(client, email: str, password: str) -> None:
@@ -96,7 +111,7 @@ def _count_pages(app, made, password: str) -> dict:
 
     round_id = made.rounds[0]
     juror = made.jurors[round_id][0]
-    juror_client, staff_client = app.test_client(), app.test_client()
+    juror_client, staff_client = client_of(app), client_of(app)
     login(juror_client, made.juror_emails[juror], password)
     login(staff_client, made.secretariat_email, password)
     submitted, draft = made.submitted[juror][0], made.drafts[juror][0]
@@ -240,7 +255,7 @@ def certificates(app, state: dict) -> dict:
 
 def xlsx(app, state: dict) -> dict:
     """The XLSX export of every round (5,000 dossiers, the score matrix: 125,000 rows), through the page."""
-    client = app.test_client()
+    client = client_of(app)
     login(client, state["world"]["secretariat_email"], state["password"])
     seconds, bodies = 0.0, []
     for round_id in state["world"]["rounds"]:

@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -321,6 +321,10 @@ def withdraw(nomination_id: int):
     return redirect(url_for("nominations.show", nomination_id=nomination.id))
 
 
+# The secretariat's list shows this many dossiers a page (a national round has thousands).
+LIST_PAGE_SIZE = 250
+
+
 @bp.route("/round/<int:round_id>")
 @login_required
 def by_round(round_id: int):
@@ -341,9 +345,12 @@ def by_round(round_id: int):
     for word in words.split():
         query = query.where(or_(Nomination.search_text.contains(word, autoescape=True),
                                 Nomination.reference.ilike(f"%{word}%")))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // LIST_PAGE_SIZE))
+    page = min(pages, max(1, int(request.args["page"]))) if request.args.get("page", "").isdigit() else 1
     nominations = db.session.scalars(query.options(
-        selectinload(Nomination.entries).selectinload(Entry.group), selectinload(Nomination.province),
-        selectinload(Nomination.applicant)).order_by(Nomination.reference)).all()
+        selectinload(Nomination.entries).selectinload(Entry.group), selectinload(Nomination.province))
+        .order_by(Nomination.reference).offset((page - 1) * LIST_PAGE_SIZE).limit(LIST_PAGE_SIZE)).all()
     groups = db.session.scalars(select(RankingGroup).where(RankingGroup.round_id == round_id)
                                 .order_by(RankingGroup.position)).all()
     provinces = sorted(db.session.scalars(select(Province).join(Nomination, Nomination.province_id == Province.id)
@@ -351,7 +358,7 @@ def by_round(round_id: int):
                        key=lambda p: fold(p.name))
     return render_template("nominations/by_round.html", round=round_, nominations=nominations, groups=groups,
                            states=[s for s in NominationState if s != NominationState.DRAFT],
-                           provinces=provinces, args=request.args)
+                           provinces=provinces, args=request.args, total=total, page=page, pages=pages)
 
 
 def time_left(deadline) -> dict | None:
