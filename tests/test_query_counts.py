@@ -5,6 +5,7 @@ council of 5 jurors and 5 jurors per dossier, so that a juror has every dossier 
 once to warm up, then counted."""
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
@@ -18,6 +19,21 @@ from bench import world
 from tests.helpers import login
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@contextmanager
+def counted_queries():
+    """The statements the database runs inside the block, one list item each."""
+    executed = []
+
+    def count(*_args):
+        executed.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield executed
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _world(app, rows: int, seed: int):
@@ -42,12 +58,8 @@ def _pages(made) -> dict[str, tuple[str, str]]:
 
 def _count(app, client, url: str) -> tuple[int, str]:
     client.get(url)
-    executed = []
-    event.listen(db.engine, "before_cursor_execute", executed.append)
-    try:
+    with counted_queries() as executed:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", executed.append)
     assert response.status_code == 200, url
     return len(executed), response.get_data(as_text=True)
 
@@ -86,12 +98,8 @@ def test_score_sheet_save_runs_as_many_queries_for_a_juror_of_10_or_100_dossiers
         for index, criterion in re.findall(r'name="scores-(\d+)-criterion_id" type="hidden" value="(\d+)"', page):
             form.update({f"scores-{index}-criterion_id": criterion, f"scores-{index}-points": "3",
                          f"scores-{index}-comment": "Đang chấm."})
-        executed = []
-        event.listen(db.engine, "before_cursor_execute", executed.append)
-        try:
+        with counted_queries() as executed:
             response = client.post(url, data=form)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", executed.append)
         assert response.status_code == 302
         counts[rows] = len(executed)
     assert counts[10] == counts[100], counts
