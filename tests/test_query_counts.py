@@ -103,3 +103,17 @@ def test_score_sheet_save_runs_as_many_queries_for_a_juror_of_10_or_100_dossiers
         assert response.status_code == 302
         counts[rows] = len(executed)
     assert counts[10] == counts[100], counts
+
+
+def test_long_lists_come_in_pages_that_together_show_every_row(app, worlds):
+    """The juror with 100 dossiers sees them 25 a page, each once."""
+    made = worlds[100]
+    round_id = made.rounds[0]
+    juror = made.jurors[round_id][0]
+    client = app.test_client()
+    login(client, made.juror_emails[juror], world.PASSWORD)
+    seen = []
+    for page in range(1, 5):
+        html = client.get(f"/scoring/?page_{round_id}={page}").get_data(as_text=True)
+        seen += re.findall(rf"[A-Z]+-B{round_id}-\d{{5}}", html)
+    assert len(seen) == 100 and len(set(seen)) == 100

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
 from award_app.extensions import db
@@ -93,6 +93,13 @@ class Nomination(db.Model):
         if self.extensions:
             return self.extensions[-1].new_deadline
         return self.round.closes_at
+
+
+def list_deferred() -> tuple:
+    """Loader options for list pages: what a list of dossiers never shows (the typed form, the programme's
+    fields, the search text: kilobytes of JSON each) is not loaded."""
+    return tuple(defer(column) for column in (Nomination.form_input, Nomination.details, Nomination.requested_items,
+                                              Nomination.search_text))
 
 
 class Entry(db.Model):

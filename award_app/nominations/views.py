@@ -24,7 +24,7 @@ from award_app.nominations.forms import (
     PaperDossierForm,
     ReasonForm,
 )
-from award_app.nominations.models import Document, Entry, Nomination, NominationState
+from award_app.nominations.models import Document, Entry, Nomination, NominationState, list_deferred
 from award_app.nominations.permissions import (
     can_change_documents,
     can_edit_nomination,
@@ -349,7 +349,8 @@ def by_round(round_id: int):
     pages = max(1, -(-total // LIST_PAGE_SIZE))
     page = min(pages, max(1, int(request.args["page"]))) if request.args.get("page", "").isdigit() else 1
     nominations = db.session.scalars(query.options(
-        selectinload(Nomination.entries).selectinload(Entry.group), selectinload(Nomination.province))
+        *list_deferred(), selectinload(Nomination.entries).selectinload(Entry.group),
+        selectinload(Nomination.province))
         .order_by(Nomination.reference).offset((page - 1) * LIST_PAGE_SIZE).limit(LIST_PAGE_SIZE)).all()
     groups = db.session.scalars(select(RankingGroup).where(RankingGroup.round_id == round_id)
                                 .order_by(RankingGroup.position)).all()

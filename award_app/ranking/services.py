@@ -13,7 +13,7 @@ from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.jury.models import Assignment
 from award_app.jury.services import confirmed_pairs, council
-from award_app.nominations.models import Entry, Nomination, NominationState
+from award_app.nominations.models import Entry, Nomination, NominationState, list_deferred
 from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
 from award_app.rounds.models import Criterion, RankingGroup, RankingMethod, Round, RoundState, Rubric
@@ -161,7 +161,8 @@ def latest_run(round_: Round) -> RankingRun | None:
 
 def run_rows(run: RankingRun, *, offset: int = 0, limit: int | None = None) -> list[RankingRow]:
     query = (select(RankingRow).where(RankingRow.run_id == run.id).order_by(RankingRow.position)
-             .options(selectinload(RankingRow.entry).selectinload(Entry.nomination).selectinload(Nomination.province),
+             .options(selectinload(RankingRow.entry).selectinload(Entry.nomination).options(*list_deferred())
+                      .selectinload(Nomination.province),
                       selectinload(RankingRow.group).selectinload(RankingGroup.rubric).selectinload(Rubric.criteria)))
     if offset or limit is not None:
         query = query.offset(offset).limit(limit)

@@ -13,7 +13,7 @@ from award_app.jury.models import Assignment, ConflictKind
 from award_app.jury.permissions import must_confirm, must_declare, withheld_query
 from award_app.jury.services import declare
 from award_app.nominations.forms import ReasonForm
-from award_app.nominations.models import Entry, Nomination
+from award_app.nominations.models import Entry, Nomination, list_deferred
 from award_app.nominations.views import send_document
 from award_app.rounds.models import RankingGroup, Round, Rubric, ScoreVisibility
 from award_app.rounds.permissions import can_manage_rounds
@@ -30,7 +30,7 @@ NEW_SHEET = 0
 
 
 # The juror's dashboard lists this many dossiers a page per round, those still to score first.
-DASHBOARD_PAGE_SIZE = 50
+DASHBOARD_PAGE_SIZE = 25
 
 
 @bp.route("/")
@@ -66,7 +66,8 @@ def _dashboard_page(round_) -> dict:
     asked = request.args.get(f"page_{round_.id}", "")
     page = min(count, max(1, int(asked))) if asked.isdigit() else 1
     items = db.session.scalars(_visible_assignments(round_).join(Nomination).options(
-        selectinload(Assignment.nomination).selectinload(Nomination.entries).selectinload(Entry.group))
+        selectinload(Assignment.nomination).options(*list_deferred())
+        .selectinload(Nomination.entries).selectinload(Entry.group))
         .order_by(Assignment.submitted_at.is_not(None), Nomination.reference)
         .offset((page - 1) * DASHBOARD_PAGE_SIZE).limit(DASHBOARD_PAGE_SIZE)).all()
     return {"items": items, "total": total, "done": done, "page": page, "pages": count}
