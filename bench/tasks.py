@@ -219,6 +219,7 @@ def approve(app, state: dict) -> dict:
         run = latest_run(round_)
         if index == 0:
             tiers = [t.code for t in round_.tiers]
+            db.session.execute(update(RankingRow).where(RankingRow.run_id == run.id).values(tier_code=None))
             rows = list(db.session.scalars(select(RankingRow.id).where(RankingRow.run_id == run.id)
                                            .order_by(RankingRow.position).limit(CERTIFICATES)))
             for number, row_id in enumerate(rows):
