@@ -84,9 +84,9 @@ def _mean(values: Sequence[int]) -> Fraction:
 
 
 def _variance(values: Sequence[int]) -> Fraction:
-    """Population variance (divides by n), exact."""
-    mean = _mean(values)
-    return sum(((value - mean) ** 2 for value in values), Fraction(0)) / len(values)
+    """Population variance (divides by n), exact: (n·Σv² − (Σv)²) / n², in whole numbers for whole points."""
+    count, total = len(values), sum(values)
+    return Fraction(count * sum(value * value for value in values) - total * total, count * count)
 
 
 def _sqrt(value: Fraction) -> Fraction:
