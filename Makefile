@@ -10,7 +10,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 PO_FILES := $(wildcard award_app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup system-packages lint translations-extract clean
+.PHONY: run test setup system-packages lint translations-extract clean bench
 
 run: setup
 	$(FLASK) db upgrade
@@ -26,6 +26,17 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -ll -r award_app config.py wsgi.py
+
+# The benchmark (bench/run.py): reports against the speed targets P1–P7, never fails the build.
+bench: setup $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = "0" ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; \
+		else echo "Missing Debian package (install it as root): wrk"; fi; }
+	$(BIN)/python -m bench.run || true
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $@
 
 setup: system-packages $(VENV)/.installed $(MO_FILES)
 

@@ -1,9 +1,12 @@
 """Locale choice and how dates, times and numbers are shown (Vietnamese first)."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
 
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
@@ -33,10 +36,19 @@ def show_datetime(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value is not None else ""
 
 
+@cache
+def _number_symbols(locale: str) -> dict[int, str]:
+    """The locale's decimal, grouping and minus signs (Babel looks them up slowly on every call)."""
+    return str.maketrans({".": get_decimal_symbol(locale), ",": get_group_symbol(locale),
+                          "-": get_minus_sign_symbol(locale)})
+
+
 def show_number(value, places: int = 2) -> str:
+    """1.234,57 in Vietnamese, 1,234.57 in English: rounded half to even, as Babel's format_decimal does."""
     if value is None:
         return ""
-    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
+    number = value if isinstance(value, int | float | Decimal) else Decimal(str(value))
+    return f"{number:,.{places}f}".translate(_number_symbols(str(get_locale())))
 
 
 def weekday_name(day: date) -> str:

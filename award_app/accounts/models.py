@@ -49,7 +49,7 @@ class User(UserMixin, db.Model):
     organisation: Mapped[str] = mapped_column(NFCText(300), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     applicant_kind: Mapped[ApplicantKind | None] = mapped_column(str_enum(ApplicantKind))
-    province_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"))
+    province_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -108,8 +108,9 @@ class EndorserScope(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    province_id: Mapped[str] = mapped_column(ForeignKey("province.id"))
-    programme_code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), ForeignKey("programme.code"))
+    province_id: Mapped[str] = mapped_column(ForeignKey("province.id"), index=True)
+    programme_code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), ForeignKey("programme.code"),
+                                                          index=True)
 
     user: Mapped[User] = relationship(back_populates="endorser_scopes")
     province = relationship("Province")

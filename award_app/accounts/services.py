@@ -6,8 +6,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from award_app.accounts.models import ApplicantKind, EndorserScope, Role, RoleGrant, User
+from award_app.accounts.models import ApplicantKind, CouncilMembership, EndorserScope, Role, RoleGrant, User
 from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import DomainError
@@ -125,7 +126,10 @@ def load_user(user_id: str) -> User | None:
     ident, _, version = user_id.partition(".")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    # Every page asks for the user's roles, scopes and councils (navigation, permissions): one query for all.
+    user = db.session.get(User, int(ident), options=[
+        joinedload(User.role_grants), joinedload(User.endorser_scopes),
+        joinedload(User.council_memberships).joinedload(CouncilMembership.round)])
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user

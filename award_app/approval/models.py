@@ -12,12 +12,12 @@ class Decision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), unique=True)
-    ranking_run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id"))
+    ranking_run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id"), index=True)
     number: Mapped[str] = mapped_column(String(60))
     signed_on: Mapped[date] = mapped_column(Date)
     signer_name: Mapped[str] = mapped_column(NFCText(200))
     signer_title: Mapped[str] = mapped_column(NFCText(200))
-    approved_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The decision signed on paper, scanned and uploaded afterwards (stored by its SHA-256).
     scan_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -37,7 +37,7 @@ class Revocation(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), unique=True)
     reason: Mapped[str] = mapped_column(Text)
     decision_reference: Mapped[str] = mapped_column(NFCText(100))
-    revoked_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    revoked_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     entry = relationship("Entry")

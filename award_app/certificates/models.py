@@ -13,7 +13,7 @@ class Certificate(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), unique=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"))
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), index=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     tier_code: Mapped[str] = mapped_column(String(40))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,11 @@
 """Issuing certificates for an approved round, and the facts each one carries. Never commits."""
 
 import io
+import multiprocessing
+import os
 import secrets
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 
 from flask import current_app
 from sqlalchemy import select
@@ -51,8 +54,9 @@ def issue_for_round(round_: Round, *, actor=None) -> list[Certificate]:
             issued.append(certificate)
     if issued:
         db.session.flush()
-        for certificate in issued:
-            keep_pdf(certificate)
+        _load_facts(issued)
+        for certificate, body in zip(issued, render_many(issued), strict=True):
+            certificate.sha256 = keep_bytes(body)
         record("certificates.issued", round_, round_id=round_.id, actor=actor, count=len(issued),
                sha256={c.code: c.sha256 for c in issued})
     return list(existing.values()) + issued
@@ -61,12 +65,49 @@ def issue_for_round(round_: Round, *, actor=None) -> list[Certificate]:
 def keep_pdf(certificate: Certificate) -> bytes:
     """Render the certificate once (signed when a key is configured), keep the file and record its SHA-256:
     every download is that file."""
-    body = render_certificate(certificate_data(certificate))
-    key, cert = current_app.config.get("CERTIFICATE_SIGNING_KEY"), current_app.config.get("CERTIFICATE_SIGNING_CERT")
-    if key and cert:
-        body = signing.sign(body, key, cert, certificate.entry.nomination.round.organiser_name)
+    body = render_signed(_render_order(certificate))
     certificate.sha256 = keep_bytes(body)
     return body
+
+
+# From this many certificates on, rendering is spread over one process per core (WeasyPrint holds the GIL).
+POOL_FROM = 40
+
+
+def _render_order(certificate: Certificate) -> tuple:
+    key, cert = current_app.config.get("CERTIFICATE_SIGNING_KEY"), current_app.config.get("CERTIFICATE_SIGNING_CERT")
+    return certificate_data(certificate), key, cert, certificate.entry.nomination.round.organiser_name
+
+
+def render_signed(order: tuple) -> bytes:
+    """One certificate's PDF, signed when a key and a certificate are given; runs in a pool's process too."""
+    data, key, cert, organiser = order
+    body = render_certificate(data)
+    return signing.sign(body, key, cert, organiser) if key and cert else body
+
+
+def render_many(certificates: list[Certificate]) -> list[bytes]:
+    """The certificates' PDFs in order; many at once are rendered by a pool of processes, one per core (the
+    facts are read here, so the pool's processes touch neither the database nor the app)."""
+    orders = [_render_order(c) for c in certificates]
+    workers = min(os.cpu_count() or 1, len(orders) // (POOL_FROM // 2) or 1)
+    if len(orders) < POOL_FROM or workers < 2:
+        return [render_signed(order) for order in orders]
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connection or lock
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_signed, orders, chunksize=max(1, len(orders) // (workers * 8))))
+
+
+def _load_facts(certificates: list[Certificate]) -> None:
+    """Everything a certificate shows, for many at once in a constant number of queries."""
+    ids = [c.id for c in certificates]
+    db.session.scalars(select(Certificate).where(Certificate.id.in_(ids)).options(
+        selectinload(Certificate.decision),
+        selectinload(Certificate.entry).selectinload(Entry.group),
+        selectinload(Certificate.entry).selectinload(Entry.revocation),
+        selectinload(Certificate.entry).selectinload(Entry.nomination).selectinload(Nomination.province),
+        selectinload(Certificate.entry).selectinload(Entry.nomination).selectinload(Nomination.round)
+        .selectinload(Round.tiers))).all()
 
 
 def pdf_of(certificate: Certificate) -> bytes:
@@ -86,14 +127,23 @@ def certificates_zip(job, progress) -> tuple[bytes, str]:
     """Every certificate of the round as separate PDFs in one ZIP."""
     round_ = db.session.get(Round, job.round_id)
     certificates = issue_for_round(round_)
-    out = io.BytesIO()
+    _load_facts(certificates)
+    name = f"giay-chung-nhan-{round_.programme.ref_prefix.lower()}-{round_.year}.zip"
+    # Read before the loop: each progress report commits, which expires every loaded object, and touching one
+    # afterwards would cost a query per certificate.
+    files = [(f"{c.entry.nomination.reference}-{c.tier_code}-{c.code}.pdf", c.id,
+              c.sha256 if c.entry.revocation is None else None) for c in certificates]
+    out, storage = io.BytesIO(), current_storage()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for done, certificate in enumerate(certificates, start=1):
-            reference = certificate.entry.nomination.reference
-            archive.writestr(f"{reference}-{certificate.tier_code}-{certificate.code}.pdf", pdf_of(certificate))
-            if done % 10 == 0 or done == len(certificates):
-                progress(done, len(certificates))
-    return out.getvalue(), f"giay-chung-nhan-{round_.programme.ref_prefix.lower()}-{round_.year}.zip"
+        for done, (file_name, certificate_id, sha) in enumerate(files, start=1):
+            try:
+                body = storage.read(content_key(sha)) if sha else None
+            except FileNotFoundError:
+                body = None
+            archive.writestr(file_name, body or pdf_of(db.session.get(Certificate, certificate_id)))
+            if done % 10 == 0 or done == len(files):
+                progress(done, len(files))
+    return out.getvalue(), name
 
 
 def certificates_of_applicant(user) -> list[Certificate]:

@@ -4,14 +4,13 @@ are configured (CERTIFICATE_SIGNING_KEY, CERTIFICATE_SIGNING_CERT: PEM files).""
 import io
 from functools import cache
 
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-
 FIELD = "ChuKySo"
 
 
 @cache
-def _signer(key_path: str, cert_path: str) -> signers.SimpleSigner:
+def _signer(key_path: str, cert_path: str):
+    from pyhanko.sign import signers  # imported when signing is configured and used, not with the app
+
     signer = signers.SimpleSigner.load(key_path, cert_path)
     if signer is None:
         raise ValueError("the signing key or certificate cannot be read")
@@ -19,6 +18,9 @@ def _signer(key_path: str, cert_path: str) -> signers.SimpleSigner:
 
 
 def sign(body: bytes, key_path: str, cert_path: str, organiser: str) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     writer = IncrementalPdfFileWriter(io.BytesIO(body))
     metadata = signers.PdfSignatureMetadata(field_name=FIELD, reason=f"Giấy chứng nhận – {organiser}",
                                             subfilter=fields.SigSeedSubFilter.PADES)

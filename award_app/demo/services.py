@@ -6,7 +6,6 @@ from functools import cache
 
 import segno
 from sqlalchemy import select
-from weasyprint import HTML
 
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, EndorserScope, Role, User
@@ -59,6 +58,8 @@ def _users(password: str) -> dict[str, User]:
 def _pdf(title: str) -> bytes:
     html = f"<h1 style='font-family: DejaVu Serif'>{title}</h1><p style='font-family: DejaVu Serif'>" \
            "Tài liệu minh họa cho bản demo – Giải thưởng môi trường ASEAN.</p>"
+    from weasyprint import HTML  # heavy: imported when the demo is loaded, not with the app
+
     return HTML(string=html).write_pdf()
 
 

@@ -20,7 +20,7 @@ class ScreeningDecision(db.Model):
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     outcome: Mapped[ScreeningOutcome] = mapped_column(str_enum(ScreeningOutcome))
     reason: Mapped[str] = mapped_column(Text, default="")
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     decided_by = relationship("User")
@@ -35,7 +35,7 @@ class DocumentRequest(db.Model):
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text)
     item_ids: Mapped[list] = mapped_column(JSON, default=list)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date)
     state_before: Mapped[str] = mapped_column(String(32))

@@ -6,14 +6,15 @@ from datetime import date
 from functools import cache
 
 from flask import render_template
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 PLACE = "Hà Nội"
 
 
 @cache
-def _fonts() -> FontConfiguration:
+def _fonts():
+    # WeasyPrint is imported on first use, not with the app: a web worker that renders no PDF stays small.
+    from weasyprint.text.fonts import FontConfiguration
+
     return FontConfiguration()
 
 
@@ -31,4 +32,6 @@ def vietnamese_date(day: date | None) -> str:
 
 def render(template: str, **values) -> bytes:
     html = render_template(f"exports/{template}", place=PLACE, vietnamese_date=vietnamese_date, **values)
+    from weasyprint import HTML
+
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(font_config=_fonts())

@@ -1,6 +1,8 @@
 """Rows for the exports, from the frozen snapshot: the ranking the decision approved (or, for the
 minutes and the draft decision, the proposal the council adopted)."""
 
+from collections.abc import Iterator
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,9 +15,10 @@ from award_app.extensions import db
 from award_app.i18n import localized
 from award_app.jury.models import Conflict
 from award_app.jury.services import confirmed_pairs, council
-from award_app.nominations.models import Entry
-from award_app.ranking.models import RankingRun
+from award_app.nominations.models import Entry, Nomination
+from award_app.ranking.models import RankingRow, RankingRun
 from award_app.ranking.services import run_rows
+from award_app.rounds.models import Criterion
 from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 
@@ -59,22 +62,21 @@ def juror_labels(round_) -> dict[int, str]:
     return {user_id: names.get(user_id, str(user_id)) for user_id in members}
 
 
-def score_matrix_rows(round_, run: RankingRun, labels: dict[int, str]) -> list[list]:
-    """Juror × entry × criterion, submitted sheets only; a sheet a confirmed conflict took out is marked."""
+def score_matrix_rows(round_, run: RankingRun, labels: dict[int, str]) -> Iterator[list]:
+    """Juror × entry × criterion, submitted sheets only; a sheet a confirmed conflict took out is marked. Plain
+    rows streamed from one query: a national round has some 125,000 of them."""
     excluded = confirmed_pairs(round_)
-    entry_ids = [row.entry_id for row in run_rows(run)]
-    sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id.in_(entry_ids),
-                                                         ScoreSheet.state == SheetState.SUBMITTED).options(
-        selectinload(ScoreSheet.scores).selectinload(Score.criterion),
-        selectinload(ScoreSheet.entry).selectinload(Entry.nomination)).order_by(ScoreSheet.entry_id,
-                                                                                ScoreSheet.juror_id))
-    rows = []
-    for sheet in sheets:
-        counted = _("no: conflict") if (sheet.entry.nomination_id, sheet.juror_id) in excluded else _("yes")
-        for score in sheet.scores:
-            rows.append([labels.get(sheet.juror_id, str(sheet.juror_id)), sheet.entry.nomination.reference,
-                         score.criterion.code, score.points, score.max_points, sheet.total, counted])
-    return rows
+    counted, not_counted = _("yes"), _("no: conflict")
+    query = (select(ScoreSheet.juror_id, Nomination.id, Nomination.reference, Criterion.code, Score.points,
+                    Score.max_points, ScoreSheet.total)
+             .join(Score, Score.sheet_id == ScoreSheet.id).join(Criterion, Criterion.id == Score.criterion_id)
+             .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
+             .join(RankingRow, RankingRow.entry_id == ScoreSheet.entry_id)
+             .where(RankingRow.run_id == run.id, ScoreSheet.state == SheetState.SUBMITTED)
+             .order_by(ScoreSheet.entry_id, ScoreSheet.juror_id, Score.position))
+    for juror_id, nomination_id, reference, code, points, maximum, total in db.session.execute(query):
+        yield [labels.get(juror_id, str(juror_id)), reference, code, points, maximum, total,
+               not_counted if (nomination_id, juror_id) in excluded else counted]
 
 
 def conflict_rows(round_, labels: dict[int, str]) -> list[list]:

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_app.columns import UTCDateTime, str_enum, utcnow
@@ -20,13 +20,14 @@ class Assignment(db.Model):
     # assignment keeps a started assignment, and a withdrawal keeps a submitted one.
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     nomination = relationship("Nomination")
     juror = relationship("User", foreign_keys=[juror_id])
 
-    __table_args__ = (UniqueConstraint("nomination_id", "juror_id"),)
+    __table_args__ = (UniqueConstraint("nomination_id", "juror_id"),
+                      Index("ix_assignment_juror_round", "juror_id", "round_id"))
 
 
 class ConflictKind(enum.StrEnum):
@@ -61,10 +62,10 @@ class Conflict(db.Model):
     juror_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     kind: Mapped[ConflictKind] = mapped_column(str_enum(ConflictKind))
     source: Mapped[ConflictSource] = mapped_column(str_enum(ConflictSource))
-    status: Mapped[ConflictStatus] = mapped_column(str_enum(ConflictStatus), default=ConflictStatus.PENDING)
+    status: Mapped[ConflictStatus] = mapped_column(str_enum(ConflictStatus), default=ConflictStatus.PENDING, index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -86,7 +87,7 @@ class Declaration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     juror_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("round_id", "juror_id", "nomination_id"),)

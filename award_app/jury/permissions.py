@@ -29,10 +29,15 @@ def is_assigned(user, nomination) -> bool:
 def withheld_from(user, round_) -> set[int]:
     """The round's dossiers a juror no longer sees: a confirmed conflict, or one they declared that the
     secretariat has not rejected. One query for the whole round."""
-    return set(db.session.scalars(select(Conflict.nomination_id).where(
+    return set(db.session.scalars(withheld_query(user, round_)))
+
+
+def withheld_query(user, round_):
+    """The query behind withheld_from, to be used inside another query."""
+    return select(Conflict.nomination_id).where(
         Conflict.round_id == round_.id, Conflict.juror_id == user.id,
         (Conflict.status == ConflictStatus.CONFIRMED)
-        | ((Conflict.status == ConflictStatus.PENDING) & (Conflict.source == ConflictSource.DECLARED)))))
+        | ((Conflict.status == ConflictStatus.PENDING) & (Conflict.source == ConflictSource.DECLARED)))
 
 
 def must_declare(user, round_) -> bool:

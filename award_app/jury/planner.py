@@ -12,9 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
-
 # Arc costs: an expertise match on a field is free, a programme match costs a little, none costs more.
 FIELD_MATCH, PROGRAMME_MATCH, NO_MATCH = 0, 1, 3
 # Filling each juror up to the lower share of the load is worth more than any expertise cost.
@@ -155,6 +152,9 @@ def _solve_flow(dossiers, jurors, conflicts, k, bounds, pinned_load, programme_t
             arc(juror_node[juror.id], sink, low, FILL_BONUS)
         if high > low:
             arc(juror_node[juror.id], sink, high - low, 0)
+    import numpy as np  # OR-Tools and NumPy load on the first assignment, not with every web worker
+    from ortools.graph.python import min_cost_flow
+
     solver = min_cost_flow.SimpleMinCostFlow()
     solver.add_arcs_with_capacity_and_unit_cost(np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
                                                 np.array(capacities, dtype=np.int64), np.array(costs, dtype=np.int64))

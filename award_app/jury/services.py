@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, RoleGrant, User
@@ -33,7 +34,8 @@ def council(round_: Round) -> list[CouncilMembership]:
     """Invited or active members (not withdrawn), the chair first."""
     query = select(CouncilMembership).where(CouncilMembership.round_id == round_.id,
                                             CouncilMembership.withdrawn_at.is_(None))
-    return list(db.session.scalars(query.order_by(CouncilMembership.is_chair.desc(), CouncilMembership.id)))
+    return list(db.session.scalars(query.options(selectinload(CouncilMembership.user))
+                                   .order_by(CouncilMembership.is_chair.desc(), CouncilMembership.id)))
 
 
 def juror_account(email: str, full_name: str, organisation: str, password: str | None, *, actor) -> User:

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
 from award_app.extensions import db
@@ -54,7 +54,7 @@ class Nomination(db.Model):
     # Exactly what was typed, valid or not, so that a draft never loses anything.
     form_input: Mapped[dict] = mapped_column(JSON, default=dict)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     state_reason: Mapped[str] = mapped_column(Text, default="")
     # Warnings for the secretariat, e.g. a possible match on the lists of those already honoured.
     flags: Mapped[list] = mapped_column(JSON, default=list)
@@ -96,6 +96,13 @@ class Nomination(db.Model):
         return self.round.closes_at
 
 
+def list_deferred() -> tuple:
+    """Loader options for list pages: what a list of dossiers never shows (the typed form, the programme's
+    fields, the search text: kilobytes of JSON each) is not loaded."""
+    return tuple(defer(column) for column in (Nomination.form_input, Nomination.details, Nomination.requested_items,
+                                              Nomination.search_text))
+
+
 class Entry(db.Model):
     """What is scored and ranked: one per nomination, or one per outcome a city applies for."""
 
@@ -125,13 +132,13 @@ class Document(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     checklist_item_id: Mapped[int] = mapped_column(ForeignKey("checklist_item.id"), index=True)
-    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id"))
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("criterion.id"), index=True)
     original_name: Mapped[str] = mapped_column(NFCText(255))
     # The server-made name: the SHA-256 of the content; the file lives at uploads/<sha[:2]>/<sha>.
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, 8))
     size: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     nomination: Mapped[Nomination] = relationship(back_populates="documents")
@@ -148,7 +155,7 @@ class DeadlineExtension(db.Model):
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     new_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(Text)
-    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     granted_by = relationship("User")
@@ -161,10 +168,10 @@ class IndicatorValue(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
     year: Mapped[int]
     value: Mapped[Decimal] = mapped_column(Numeric(14, 3))
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="SET NULL"), index=True)
 
     indicator = relationship("Indicator")
     document = relationship("Document")
@@ -197,10 +204,10 @@ class EndorsementLetter(db.Model):
 class Endorsement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
-    endorser_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    endorser_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     outcome: Mapped[EndorsementOutcome] = mapped_column(str_enum(EndorsementOutcome))
     comment: Mapped[str] = mapped_column(Text, default="")
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("endorsement_letter.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("endorsement_letter.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     endorser = relationship("User")

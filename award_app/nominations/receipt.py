@@ -3,12 +3,13 @@
 from functools import cache
 
 from flask import render_template
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 
 @cache
-def _fonts() -> FontConfiguration:
+def _fonts():
+    # WeasyPrint is imported on first use, not with the app: a web worker that renders no PDF stays small.
+    from weasyprint.text.fonts import FontConfiguration
+
     return FontConfiguration()
 
 
@@ -18,4 +19,6 @@ def _no_fetch(url: str, *args, **kwargs):
 
 def render_receipt(**values) -> bytes:
     html = render_template("nominations/receipt.html", **values)
+    from weasyprint import HTML
+
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(font_config=_fonts())

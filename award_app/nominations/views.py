@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +24,7 @@ from award_app.nominations.forms import (
     PaperDossierForm,
     ReasonForm,
 )
-from award_app.nominations.models import Document, Entry, Nomination, NominationState
+from award_app.nominations.models import Document, Entry, Nomination, NominationState, list_deferred
 from award_app.nominations.permissions import (
     can_change_documents,
     can_edit_nomination,
@@ -348,6 +348,10 @@ def withdraw(nomination_id: int):
     return redirect(url_for("nominations.show", nomination_id=nomination.id))
 
 
+# The secretariat's list shows this many dossiers a page (a national round has thousands).
+LIST_PAGE_SIZE = 250
+
+
 @bp.route("/round/<int:round_id>")
 @login_required
 def by_round(round_id: int):
@@ -368,9 +372,13 @@ def by_round(round_id: int):
     for word in words.split():
         query = query.where(or_(Nomination.search_text.contains(word, autoescape=True),
                                 Nomination.reference.ilike(f"%{word}%")))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // LIST_PAGE_SIZE))
+    page = min(pages, max(1, int(request.args["page"]))) if request.args.get("page", "").isdigit() else 1
     nominations = db.session.scalars(query.options(
-        selectinload(Nomination.entries).selectinload(Entry.group), selectinload(Nomination.province),
-        selectinload(Nomination.applicant)).order_by(Nomination.reference)).all()
+        *list_deferred(), selectinload(Nomination.entries).selectinload(Entry.group),
+        selectinload(Nomination.province))
+        .order_by(Nomination.reference).offset((page - 1) * LIST_PAGE_SIZE).limit(LIST_PAGE_SIZE)).all()
     groups = db.session.scalars(select(RankingGroup).where(RankingGroup.round_id == round_id)
                                 .order_by(RankingGroup.position)).all()
     provinces = sorted(db.session.scalars(select(Province).join(Nomination, Nomination.province_id == Province.id)
@@ -378,7 +386,7 @@ def by_round(round_id: int):
                        key=lambda p: fold(p.name))
     return render_template("nominations/by_round.html", round=round_, nominations=nominations, groups=groups,
                            states=[s for s in NominationState if s != NominationState.DRAFT],
-                           provinces=provinces, args=request.args)
+                           provinces=provinces, args=request.args, total=total, page=page, pages=pages)
 
 
 def time_left(deadline) -> dict | None:

@@ -1,5 +1,7 @@
 """Score distributions drawn on the server as SVG (no script, no CDN): per juror and per criterion."""
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -28,7 +30,8 @@ def _axis(height: int, maximum: float, unit: str) -> list[str]:
 
 
 def juror_strip(rows: Sequence[tuple[str, Sequence[int]]], maximum: int, title: str) -> Markup:
-    """One line per juror: a dot per total they gave, and a bar at their mean."""
+    """One line per juror: a dot per total they gave (one per value, its size growing with how often), and a bar
+    at their mean."""
     height = ROW * len(rows) + 26
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
              f'aria-label="{escape(title)}" class="chart">', f"<title>{escape(title)}</title>"]
@@ -37,8 +40,9 @@ def juror_strip(rows: Sequence[tuple[str, Sequence[int]]], maximum: int, title: 
         y = 14 + index * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{y + 4}" font-size="12" text-anchor="end" fill="#1b2a24">'
                      f"{escape(_short(label))}</text>")
-        for total in totals:
-            parts.append(f'<circle cx="{_x(total, maximum):.1f}" cy="{y}" r="4" fill="#0b6e4f" fill-opacity="0.45"/>')
+        for total, times in sorted(Counter(totals).items()):  # one dot per value, larger when given often
+            parts.append(f'<circle cx="{_x(total, maximum):.1f}" cy="{y}" r="{min(9.0, 3 + math.sqrt(times)):.1f}" '
+                         f'fill="#0b6e4f" fill-opacity="0.45"><title>{total} × {times}</title></circle>')
         if totals:
             mean = sum(totals) / len(totals)
             x = _x(mean, maximum)

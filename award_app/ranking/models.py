@@ -15,7 +15,7 @@ class RankingRun(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     method: Mapped[str] = mapped_column(String(40), default="mean")
     parameters: Mapped[dict] = mapped_column(JSON, default=dict)
-    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    computed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     rows: Mapped[list["RankingRow"]] = relationship(back_populates="run", cascade="all, delete-orphan",
@@ -28,7 +28,7 @@ class RankingRow(db.Model):
     run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("ranking_group.id"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("ranking_group.id"), index=True)
     rank: Mapped[int | None]
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     median: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -53,14 +53,14 @@ class CouncilMeeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
-    ranking_run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id"))
+    ranking_run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     present: Mapped[list] = mapped_column(JSON, default=list)
     members: Mapped[int]
     votes_for: Mapped[int]
     votes_against: Mapped[int]
     minutes: Mapped[str] = mapped_column(Text)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The approver may send the proposal back to the council, with a reason.
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

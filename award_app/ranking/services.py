@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from award_app.audit.services import record
@@ -13,10 +13,10 @@ from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.jury.models import Assignment
 from award_app.jury.services import confirmed_pairs, council
-from award_app.nominations.models import Entry, Nomination, NominationState
+from award_app.nominations.models import Entry, Nomination, NominationState, list_deferred
 from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
-from award_app.rounds.models import RankingGroup, RankingMethod, Round, RoundState, Rubric
+from award_app.rounds.models import Criterion, RankingGroup, RankingMethod, Round, RoundState, Rubric
 from award_app.scoring.models import Score, ScoreSheet, SheetState
 from award_app.text import nfc
 
@@ -60,14 +60,19 @@ def entry_scores(round_: Round, entries: list[Entry]) -> list[aggregate.EntrySco
     for nomination_id, _juror in assigned:
         expected[nomination_id] = expected.get(nomination_id, 0) + 1
     nomination_of = {e.id: e.nomination_id for e in entries}
-    sheets = db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id.in_(list(nomination_of)),
-                                                         ScoreSheet.state == SheetState.SUBMITTED)
-                                .options(selectinload(ScoreSheet.scores).selectinload(Score.criterion)))
+    # Plain rows, not objects: a national round has some 125,000 scores.
+    points_of: dict[tuple[int, int], dict[str, int]] = {}
+    for entry_id, juror_id, code, points in db.session.execute(
+            select(ScoreSheet.entry_id, ScoreSheet.juror_id, Criterion.code, Score.points)
+            .join(Score, Score.sheet_id == ScoreSheet.id).join(Criterion, Criterion.id == Score.criterion_id)
+            .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
+            .where(Nomination.round_id == round_.id, ScoreSheet.state == SheetState.SUBMITTED)
+            .order_by(ScoreSheet.id, Score.position)):
+        if entry_id in nomination_of and (nomination_of[entry_id], juror_id) in assigned:
+            points_of.setdefault((entry_id, juror_id), {})[code] = points or 0
     by_entry: dict[int, list[aggregate.Sheet]] = {}
-    for sheet in sheets:
-        if (nomination_of[sheet.entry_id], sheet.juror_id) in assigned:
-            points = {s.criterion.code: s.points or 0 for s in sheet.scores}
-            by_entry.setdefault(sheet.entry_id, []).append(aggregate.Sheet(sheet.juror_id, points))
+    for (entry_id, juror_id), points in points_of.items():
+        by_entry.setdefault(entry_id, []).append(aggregate.Sheet(juror_id, points))
     return [aggregate.EntryScores(e.id, e.group.code, tuple(by_entry.get(e.id, ())), expected.get(e.nomination_id, 0))
             for e in entries]
 
@@ -89,7 +94,7 @@ def compute(round_: Round, *, actor) -> RankingRun:
         "prize_threshold": str(round_.prize_threshold), "asean_threshold": str(round_.asean_threshold),
         "spread_flag_points": round_.spread_flag_points, "tie_breaks": "criteria, median, chair",
         "trimmed_proportion": TRIMMED_PROPORTION, "offset_flag_points": str(OFFSET_FLAG_POINTS),
-        **figures["parameters"]})
+        **figures["parameters"], "charts": chart_figures(round_, scores)})
     for position, result in enumerate(ranked, start=1):
         run.rows.append(RankingRow(
             position=position, entry_id=result.entry_id, group_id=groups[result.group], rank=result.rank,
@@ -154,11 +159,37 @@ def latest_run(round_: Round) -> RankingRun | None:
                              .order_by(RankingRun.id.desc()).limit(1))
 
 
-def run_rows(run: RankingRun) -> list[RankingRow]:
+def run_rows(run: RankingRun, *, offset: int = 0, limit: int | None = None) -> list[RankingRow]:
     query = (select(RankingRow).where(RankingRow.run_id == run.id).order_by(RankingRow.position)
-             .options(selectinload(RankingRow.entry).selectinload(Entry.nomination).selectinload(Nomination.province),
+             .options(selectinload(RankingRow.entry).selectinload(Entry.nomination).options(*list_deferred())
+                      .selectinload(Nomination.province),
                       selectinload(RankingRow.group).selectinload(RankingGroup.rubric).selectinload(Rubric.criteria)))
+    if offset or limit is not None:
+        query = query.offset(offset).limit(limit)
     return list(db.session.scalars(query))
+
+
+def run_row_count(run: RankingRun) -> int:
+    return db.session.scalar(select(func.count()).where(RankingRow.run_id == run.id))
+
+
+def run_group_ids(run: RankingRun) -> set[int]:
+    return set(db.session.scalars(select(RankingRow.group_id).where(RankingRow.run_id == run.id).distinct()))
+
+
+def chart_figures(round_: Round, scores: list[aggregate.EntryScores]) -> dict:
+    """What the ranking page draws, kept with the run: each juror's submitted totals, and each criterion's mean
+    points as a share of its maximum."""
+    totals: dict[str, list[int]] = {}
+    given: dict[str, list[int]] = {}
+    for entry in scores:
+        for sheet in entry.sheets:
+            totals.setdefault(str(sheet.juror_id), []).append(sheet.total)
+            for code, points in sheet.points.items():
+                given.setdefault(code, []).append(points)
+    maxima = {c.code: c.max_points for g in round_.groups for c in g.rubric.criteria}
+    return {"totals": totals, "criteria": {code: 100 * sum(p) / len(p) / maxima[code]
+                                           for code, p in given.items() if p and maxima.get(code)}}
 
 
 def latest_meeting(round_: Round) -> CouncilMeeting | None:

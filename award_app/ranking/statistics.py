@@ -84,9 +84,9 @@ def _mean(values: Sequence[int]) -> Fraction:
 
 
 def _variance(values: Sequence[int]) -> Fraction:
-    """Population variance (divides by n), exact."""
-    mean = _mean(values)
-    return sum(((value - mean) ** 2 for value in values), Fraction(0)) / len(values)
+    """Population variance (divides by n), exact: (n·Σv² − (Σv)²) / n², in whole numbers for whole points."""
+    count, total = len(values), sum(values)
+    return Fraction(count * sum(value * value for value in values) - total * total, count * count)
 
 
 def _sqrt(value: Fraction) -> Fraction:
@@ -196,10 +196,10 @@ def offset_jurors(offsets: Mapping[int, Decimal], threshold: Decimal) -> frozens
 # Krippendorff's alpha
 
 
-def _squared_differences(values: Sequence[Fraction]) -> Fraction:
-    """Sum of (v_i − v_j)² over all ordered pairs i ≠ j: 2(m·Σv² − (Σv)²)."""
-    total = sum(values, Fraction(0))
-    return 2 * (len(values) * sum((value * value for value in values), Fraction(0)) - total * total)
+def _squared_differences(values: Sequence[int] | Sequence[Fraction]):
+    """Sum of (v_i − v_j)² over all ordered pairs i ≠ j: 2(m·Σv² − (Σv)²); exact for whole numbers and Fractions."""
+    total = sum(values)
+    return 2 * (len(values) * sum(value * value for value in values) - total * total)
 
 
 def alpha_interval(units: Sequence[Sequence[float | None]]) -> float | None:
@@ -208,15 +208,22 @@ def alpha_interval(units: Sequence[Sequence[float | None]]) -> float | None:
     D_o = (1/n) Σ_u Σ_{i≠j in u} δ² / (m_u − 1) and D_e = Σ_{i≠j} δ² / (n(n − 1)) over the n pairable values.
     Rows are units (entries), columns coders (jurors), None is missing; a unit with fewer than 2 values is
     not pairable. None when there are fewer than 2 pairable values or no expected disagreement."""
-    pairable = [[Fraction(value) for value in unit if value is not None] for unit in units]
+    pairable = [[value for value in unit if value is not None] for unit in units]
     pairable = [unit for unit in pairable if len(unit) >= 2]
     values = [value for unit in pairable for value in unit]
     if len(values) < 2:
         return None
+    if not all(isinstance(value, int) for value in values):  # points are whole numbers: the fast path below
+        pairable = [[Fraction(value) for value in unit] for unit in pairable]
+        values = [value for unit in pairable for value in unit]
     expected = _squared_differences(values)
     if expected == 0:
         return None
-    observed = sum((_squared_differences(unit) / (len(unit) - 1) for unit in pairable), Fraction(0))
+    # The same sum, exactly: whole-number squared differences added per divisor (m_u − 1), one division each.
+    by_divisor: dict[int, int | Fraction] = defaultdict(int)
+    for unit in pairable:
+        by_divisor[len(unit) - 1] += _squared_differences(unit)
+    observed = sum((Fraction(total) / divisor for divisor, total in by_divisor.items()), Fraction(0))
     return float(1 - (len(values) - 1) * observed / expected)
 
 

@@ -82,8 +82,10 @@ def conflicted_for_viewer(round_: Round) -> set[int]:
     return {nomination_id for nomination_id, juror_id in blocking_pairs(round_) if juror_id == current_user.id}
 
 
-def visible_groups(round_: Round, run, hidden: set[int]) -> list[tuple]:
-    return [(g, [r for r in rows if r.entry.nomination_id not in hidden]) for g, rows in grouped_rows(round_, run)]
+def without(groups: list[tuple], hidden: set[int]) -> list[tuple]:
+    if not hidden:
+        return groups
+    return [(g, [r for r in rows if r.entry.nomination_id not in hidden]) for g, rows in groups]
 
 
 ALPHA_WORDS = {
@@ -95,26 +97,19 @@ ALPHA_WORDS = {
 
 
 def _charts(round_: Round, run) -> dict:
-    """Distributions of the submitted totals per juror and of the points per criterion."""
-    entries = [row.entry for row in services.run_rows(run)]
-    scores = services.entry_scores(round_, entries)
+    """Distributions of the submitted totals per juror and of the points per criterion, from the figures kept
+    with the run when it was computed (a run computed before they were kept has them worked out again)."""
+    figures = run.parameters.get("charts") or services.chart_figures(
+        round_, services.entry_scores(round_, [row.entry for row in services.run_rows(run)]))
     names = {m.user_id: m.user.full_name for m in council(round_)}
     staff = can_list_rounds(current_user)
-    by_juror: dict[int, list[int]] = {}
-    for entry in scores:
-        for sheet in entry.sheets:
-            by_juror.setdefault(sheet.juror_id, []).append(sheet.total)
+    by_juror = sorted((int(j), totals) for j, totals in figures["totals"].items())
     rows = [(names.get(j, "?") if staff else _("Juror %(code)s", code=chr(65 + i % 26)), totals)
-            for i, (j, totals) in enumerate(sorted(by_juror.items()))]
+            for i, (j, totals) in enumerate(by_juror)]
     maximum = max((g.rubric.max_total for g in round_.groups), default=100)
     criteria = {c.code: c for g in round_.groups for c in g.rubric.criteria}
-    given: dict[str, list[int]] = {}
-    for entry in scores:
-        for sheet in entry.sheets:
-            for code, points in sheet.points.items():
-                given.setdefault(code, []).append(points)
-    bars = [(localized(criteria[code], "name"), 100 * sum(p) / len(p) / criteria[code].max_points)
-            for code, p in given.items() if code in criteria and p]
+    bars = [(localized(criteria[code], "name"), share) for code, share in figures["criteria"].items()
+            if code in criteria]
     return {"jurors": charts.juror_strip(rows, maximum, _("Totals given by each juror")),
             "criteria": charts.criterion_bars(bars, _("Mean points per criterion, as a share of its maximum"))}
 
@@ -130,6 +125,24 @@ def _juror_names(round_: Round) -> dict[str, str]:
     return {str(m.user_id): m.user.full_name for m in council(round_)}
 
 
+# The ranking page shows this many rows a page, in the run's order (group by group).
+RANKING_PAGE_SIZE = 250
+
+
+def _page_of_rows(round_: Round, run) -> tuple[int, int, list[tuple]]:
+    """(page, pages, [(group, rows on this page)]); a group with no entry at all shows on the first page."""
+    if run is None:
+        return 1, 1, []
+    count = services.run_row_count(run)
+    pages = max(1, -(-count // RANKING_PAGE_SIZE))
+    asked = request.args.get("page", "")
+    page = min(pages, max(1, int(asked))) if asked.isdigit() else 1
+    rows = services.run_rows(run, offset=(page - 1) * RANKING_PAGE_SIZE, limit=RANKING_PAGE_SIZE)
+    ranked_groups = services.run_group_ids(run)
+    return page, pages, [(g, [r for r in rows if r.group_id == g.id]) for g in round_.groups
+                         if any(r.group_id == g.id for r in rows) or (page == 1 and g.id not in ranked_groups)]
+
+
 @bp.route("/round/<int:round_id>")
 @login_required
 def show(round_id: int):
@@ -138,8 +151,9 @@ def show(round_id: int):
         abort(404)
     run = services.latest_run(round_)
     hidden = conflicted_for_viewer(round_)
-    return render_template("ranking/show.html", round=round_, run=run, groups=visible_groups(round_, run, hidden),
-                           hidden_for_conflict=len(hidden),
+    page, pages, groups = _page_of_rows(round_, run)
+    return render_template("ranking/show.html", round=round_, run=run, groups=without(groups, hidden), page=page,
+                           pages=pages, hidden_for_conflict=len(hidden),
                            charts=_charts(round_, run) if run else None, juror_names=_juror_names(round_),
                            alpha_words=ALPHA_WORDS, hide_names=_hide_names(round_),
                            tiers={t.code: t for t in round_.tiers}, form=ActionForm(),
@@ -175,7 +189,7 @@ def meeting(round_id: int):
     run = services.latest_run(round_)
     hidden = conflicted_for_viewer(round_)
     return render_template("ranking/meeting.html", round=round_, form=form, members=len(members), run=run,
-                           groups=visible_groups(round_, run, hidden), hidden_for_conflict=len(hidden),
+                           groups=without(grouped_rows(round_, run), hidden), hidden_for_conflict=len(hidden),
                            tiers={t.code: t for t in round_.tiers},
                            hide_names=_hide_names(round_))
 

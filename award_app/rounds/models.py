@@ -87,7 +87,7 @@ class Province(db.Model):
     kind: Mapped[ProvinceKind] = mapped_column(str_enum(ProvinceKind, 16))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    successor_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"))
+    successor_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"), index=True)
 
     __table_args__ = (
         CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from", name="validity"),
@@ -145,7 +145,7 @@ class Round(db.Model):
     # Which score decides the ranking (the rule book's default: the mean of the jurors' totals).
     ranking_method: Mapped[RankingMethod] = mapped_column(str_enum(RankingMethod), default=RankingMethod.MEAN,
                                                           server_default=RankingMethod.MEAN.value)
-    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -17,7 +17,7 @@ class ScoreSheet(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     juror_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    state: Mapped[SheetState] = mapped_column(str_enum(SheetState), default=SheetState.DRAFT)
+    state: Mapped[SheetState] = mapped_column(str_enum(SheetState), default=SheetState.DRAFT, index=True)
     total: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -41,7 +41,7 @@ class Score(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id", ondelete="CASCADE"), index=True)
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), index=True)
     position: Mapped[int]
     points: Mapped[int | None]
     max_points: Mapped[int]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from award_app.audit.services import record
 from award_app.columns import utcnow
@@ -159,4 +160,4 @@ def other_sheets(sheet: ScoreSheet) -> list[ScoreSheet]:
     """The other jurors' submitted sheets on the same entry (shown only as the round allows)."""
     return list(db.session.scalars(select(ScoreSheet).where(
         ScoreSheet.entry_id == sheet.entry_id, ScoreSheet.juror_id != sheet.juror_id,
-        ScoreSheet.state == SheetState.SUBMITTED).order_by(ScoreSheet.id)))
+        ScoreSheet.state == SheetState.SUBMITTED).options(selectinload(ScoreSheet.scores)).order_by(ScoreSheet.id)))

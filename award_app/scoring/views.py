@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from award_app import autosave
@@ -11,10 +11,10 @@ from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.jury.forms import DossierConflictForm
 from award_app.jury.models import Assignment, ConflictKind
-from award_app.jury.permissions import must_confirm, must_declare, withheld_from
+from award_app.jury.permissions import must_confirm, must_declare, withheld_query
 from award_app.jury.services import declare
 from award_app.nominations.forms import ReasonForm
-from award_app.nominations.models import Entry, Nomination
+from award_app.nominations.models import Entry, Nomination, list_deferred
 from award_app.nominations.views import send_document
 from award_app.rounds.models import RankingGroup, Round, Rubric, ScoreVisibility
 from award_app.rounds.permissions import can_manage_rounds
@@ -30,26 +30,54 @@ bp = Blueprint("scoring", __name__, url_prefix="/scoring")
 NEW_SHEET = 0
 
 
+# The juror's dashboard lists this many dossiers a page per round, those still to score first.
+DASHBOARD_PAGE_SIZE = 25
+
+
 @bp.route("/")
 @login_required
 def dashboard():
     rounds = active_council_rounds(current_user)
     if not rounds:
         abort(404)
-    by_round = {round_.id: _my_assignments(round_) for round_ in rounds}
+    pages = {round_.id: _dashboard_page(round_) for round_ in rounds}
+    entry_ids = [e.id for page in pages.values() for a in page["items"] for e in a.nomination.entries]
     sheets = {s.entry_id: s for s in db.session.scalars(select(ScoreSheet).where(
-        ScoreSheet.juror_id == current_user.id))}
-    return render_template("scoring/dashboard.html", rounds=rounds, by_round=by_round, sheets=sheets,
+        ScoreSheet.juror_id == current_user.id, ScoreSheet.entry_id.in_(entry_ids)))} if entry_ids else {}
+    return render_template("scoring/dashboard.html", rounds=rounds, pages=pages, sheets=sheets,
                            must_declare={r.id: must_declare(current_user, r) for r in rounds})
+
+
+def _visible_assignments(round_):
+    """The juror's assignments in the round, without the dossiers a conflict takes away (as a query)."""
+    withheld = withheld_query(current_user, round_)
+    return select(Assignment).where(Assignment.juror_id == current_user.id, Assignment.round_id == round_.id,
+                                    Assignment.nomination_id.not_in(withheld))
+
+
+def _dashboard_page(round_) -> dict:
+    """One page of the juror's dossiers in the round, and the progress over all of them, in three queries."""
+    visible = _visible_assignments(round_).subquery()
+    total = db.session.scalar(select(func.count(Entry.id)).join(
+        visible, visible.c.nomination_id == Entry.nomination_id))
+    done = db.session.scalar(select(func.count(ScoreSheet.id)).join(Entry).join(
+        visible, visible.c.nomination_id == Entry.nomination_id).where(
+        ScoreSheet.juror_id == current_user.id, ScoreSheet.state == SheetState.SUBMITTED))
+    count = max(1, -(-db.session.scalar(select(func.count()).select_from(visible)) // DASHBOARD_PAGE_SIZE))
+    asked = request.args.get(f"page_{round_.id}", "")
+    page = min(count, max(1, int(asked))) if asked.isdigit() else 1
+    items = db.session.scalars(_visible_assignments(round_).join(Nomination).options(
+        selectinload(Assignment.nomination).options(*list_deferred())
+        .selectinload(Nomination.entries).selectinload(Entry.group))
+        .order_by(Assignment.submitted_at.is_not(None), Nomination.reference)
+        .offset((page - 1) * DASHBOARD_PAGE_SIZE).limit(DASHBOARD_PAGE_SIZE)).all()
+    return {"items": items, "total": total, "done": done, "page": page, "pages": count}
 
 
 def _my_assignments(round_) -> list[Assignment]:
     """The juror's dossiers in the round, without those a conflict takes away."""
-    assignments = db.session.scalars(select(Assignment).where(
-        Assignment.juror_id == current_user.id, Assignment.round_id == round_.id).options(
-        selectinload(Assignment.nomination).selectinload(Nomination.entries).selectinload(Entry.group))).all()
-    withheld = withheld_from(current_user, round_)
-    return [a for a in assignments if a.nomination_id not in withheld]
+    return list(db.session.scalars(_visible_assignments(round_).options(
+        selectinload(Assignment.nomination).selectinload(Nomination.entries).selectinload(Entry.group))))
 
 
 @bp.route("/round/<int:round_id>/next")
