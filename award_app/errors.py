@@ -3,6 +3,8 @@
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from award_app.extensions import db
 
@@ -59,6 +61,26 @@ def _handle_domain_error(error: DomainError):
     return redirect(_safe_back())
 
 
+def _changed_at_the_same_moment(error):
+    """R2: the same form sent twice at once (a double click, two tabs). The database kept exactly one
+    change: the other request is turned back to the page, which shows what is now saved. Only a row
+    changed under a version check or a UNIQUE constraint counts; any other integrity error is a bug."""
+    if isinstance(error, IntegrityError) and not _is_unique_violation(error):
+        raise error
+    db.session.rollback()
+    if wants_json():
+        return jsonify(ok=False, stale=True, errors={}, message=str(StaleEdit.default_message)), 409
+    flash(_("This was changed at the same moment (another tab or a second click). The page shows what is "
+            "saved now."), "error")
+    same_page = request.url_rule is not None and "GET" in request.url_rule.methods
+    return redirect(request.path if same_page else _safe_back(), code=303)
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None)  # psycopg
+    return sqlstate == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+
 def _bad_request(error):
     """A form refused for its security token comes back with everything typed (files excepted), to be
     sent again with a fresh token: a juror's long comment is never lost. A script saving in the background
@@ -91,6 +113,8 @@ def _server_error(error):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(StaleDataError, _changed_at_the_same_moment)
+    app.register_error_handler(IntegrityError, _changed_at_the_same_moment)
     app.register_error_handler(400, _bad_request)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(429, _too_many)
