@@ -35,24 +35,27 @@ def decision_of(round_: Round) -> Decision | None:
     return db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
 
 
-def issue_for_round(round_: Round, *, actor=None) -> list[Certificate]:
-    """One certificate per entry with a prize in the approved ranking; safe to run twice."""
+def issue_for_round(round_: Round, *, actor=None, progress=None) -> list[Certificate]:
+    """One certificate per entry with a prize in the approved ranking; safe to run twice. Each missing one
+    is drawn and kept first, `progress(drawn, missing)` after each, and only then added with its audit
+    record, all in the caller's transaction: a job that commits its progress commits no half issue."""
     decision = decision_of(round_)
     if decision is None:
         return []
     existing = {c.entry_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.round_id == round_.id))}
+    missing = [row for row in run_rows(decision.ranking_run) if row.tier_code and row.entry_id not in existing]
     issued = []
-    for row in run_rows(decision.ranking_run):
-        if row.tier_code and row.entry_id not in existing:
-            certificate = Certificate(round_id=round_.id, entry_id=row.entry_id, decision_id=decision.id,
-                                      code=new_code(), tier_code=row.tier_code)
-            db.session.add(certificate)
-            issued.append(certificate)
+    for drawn, row in enumerate(missing, start=1):
+        certificate = Certificate(round_id=round_.id, entry=db.session.get(Entry, row.entry_id), decision=decision,
+                                  code=new_code(), tier_code=row.tier_code)
+        keep_pdf(certificate)
+        issued.append(certificate)
+        if progress:
+            progress(drawn, len(missing))
     if issued:
+        db.session.add_all(issued)
         db.session.flush()
-        for certificate in issued:
-            keep_pdf(certificate)
         record("certificates.issued", round_, round_id=round_.id, actor=actor, count=len(issued),
                sha256={c.code: c.sha256 for c in issued})
     return list(existing.values()) + issued
@@ -83,16 +86,26 @@ def pdf_of(certificate: Certificate) -> bytes:
 
 @register("certificates_zip")
 def certificates_zip(job, progress) -> tuple[bytes, str]:
-    """Every certificate of the round as separate PDFs in one ZIP."""
+    """Every certificate of the round as separate PDFs in one ZIP, issuing the missing ones first. The steps
+    counted are the certificates to draw, then the certificates to pack."""
     round_ = db.session.get(Round, job.round_id)
-    certificates = issue_for_round(round_)
+    to_draw = 0
+
+    def drawing(drawn: int, missing: int) -> None:
+        nonlocal to_draw
+        to_draw = missing
+        progress(drawn, missing + len(existing) + missing)
+
+    existing = db.session.scalars(select(Certificate.id).where(Certificate.round_id == round_.id)).all()
+    certificates = issue_for_round(round_, progress=drawing)
+    total = to_draw + len(certificates)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for done, certificate in enumerate(certificates, start=1):
             reference = certificate.entry.nomination.reference
             archive.writestr(f"{reference}-{certificate.tier_code}-{certificate.code}.pdf", pdf_of(certificate))
             if done % 10 == 0 or done == len(certificates):
-                progress(done, len(certificates))
+                progress(to_draw + done, total)
     return out.getvalue(), f"giay-chung-nhan-{round_.programme.ref_prefix.lower()}-{round_.year}.zip"
 
 
