@@ -24,6 +24,10 @@ class Config:
     REDIS_URL: str | None = None
     # Names this platform's keys on a shared Redis: the RQ queue and the rate limits' key prefix.
     REDIS_PREFIX = "award"
+    # Without Redis, the work a request starts (jobs, e-mails) runs in a background thread of the web
+    # process once the response is ready; True runs it inside the request, which then answers only when
+    # the work is done (the tests' client expects the job finished when the POST returns).
+    JOBS_RUN_INLINE = False
     # Flask-WTF tokens live as long as the session: a juror writing long comments keeps the form.
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -84,6 +88,7 @@ class TestingConfig(Config):
     # Fast hashing keeps the suite quick; every other configuration uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     DEMO_PASSWORD = "demo-2026"  # noqa: S105
+    JOBS_RUN_INLINE = True
 
 
 def database_url(url: str | None) -> str | None:
@@ -113,6 +118,7 @@ class ProductionConfig(Config):
         config["REDIS_PREFIX"] = config["RATELIMIT_KEY_PREFIX"] = env.get("REDIS_PREFIX") or Config.REDIS_PREFIX
         if config["REDIS_URL"]:
             config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+        config["JOBS_RUN_INLINE"] = env.get("JOBS_RUN_INLINE", "0") == "1"
         config["TRUSTED_PROXIES"] = int(env.get("TRUSTED_PROXIES", "0"))
         config["UPLOAD_FOLDER"] = env.get("UPLOAD_FOLDER", Config.UPLOAD_FOLDER)
         config["STORAGE_BACKEND"] = env.get("STORAGE_BACKEND") or "local"

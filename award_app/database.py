@@ -1,8 +1,10 @@
 """Engine settings. SQLite gets foreign keys, WAL and a busy timeout on every connection, and a request
 that writes (POST) starts its transaction with BEGIN IMMEDIATE: with the default deferred BEGIN, a
-read that later writes cannot wait for the lock and fails with "database is locked" under load."""
+read that later writes cannot wait for the lock and fails with "database is locked" under load. Work run
+outside a request (a job in a background thread, an RQ worker) asks for the same with `begin_immediately()`:
+it reads, then writes its progress."""
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 
 from award_app.extensions import db
@@ -20,9 +22,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def begin_immediately() -> None:
+    """Every SQLite transaction of this app context starts with BEGIN IMMEDIATE, as a POST's does."""
+    g.award_begin_immediate = True
+
+
+def _writing() -> bool:
+    if has_request_context() and request.method in WRITING_METHODS:
+        return True
+    return has_app_context() and g.get("award_begin_immediate", False)
+
+
 def _begin(connection) -> None:
-    writing = has_request_context() and request.method in WRITING_METHODS
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
 
 
 def configure_engine(app: Flask) -> None:

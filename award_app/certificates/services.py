@@ -38,25 +38,27 @@ def decision_of(round_: Round) -> Decision | None:
     return db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
 
 
-def issue_for_round(round_: Round, *, actor=None) -> list[Certificate]:
-    """One certificate per entry with a prize in the approved ranking; safe to run twice."""
+def issue_for_round(round_: Round, *, actor=None, progress=None) -> list[Certificate]:
+    """One certificate per entry with a prize in the approved ranking; safe to run twice. The missing ones
+    are drawn and kept first (many at once by a pool of processes), `progress(drawn, missing)` as they
+    come, and only then added with their audit record, all in the caller's transaction: a job that
+    commits its progress commits no half issue."""
     decision = decision_of(round_)
     if decision is None:
         return []
     existing = {c.entry_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.round_id == round_.id))}
-    issued = []
-    for row in run_rows(decision.ranking_run):
-        if row.tier_code and row.entry_id not in existing:
-            certificate = Certificate(round_id=round_.id, entry_id=row.entry_id, decision_id=decision.id,
-                                      code=new_code(), tier_code=row.tier_code)
-            db.session.add(certificate)
-            issued.append(certificate)
+    missing = [row for row in run_rows(decision.ranking_run) if row.tier_code and row.entry_id not in existing]
+    entries = _load_entries([row.entry_id for row in missing])
+    issued = [Certificate(round_id=round_.id, entry=entries[row.entry_id], decision=decision, code=new_code(),
+                          tier_code=row.tier_code) for row in missing]
+    # The facts are read before any progress commit expires the objects they come from.
+    orders = [_render_order(certificate) for certificate in issued]
+    for certificate, body in zip(issued, render_many(orders, progress), strict=True):
+        certificate.sha256 = keep_bytes(body)
     if issued:
+        db.session.add_all(issued)
         db.session.flush()
-        _load_facts(issued)
-        for certificate, body in zip(issued, render_many(issued), strict=True):
-            certificate.sha256 = keep_bytes(body)
         record("certificates.issued", round_, round_id=round_.id, actor=actor, count=len(issued),
                sha256={c.code: c.sha256 for c in issued})
     return list(existing.values()) + issued
@@ -86,16 +88,35 @@ def render_signed(order: tuple) -> bytes:
     return signing.sign(body, key, cert, organiser) if key and cert else body
 
 
-def render_many(certificates: list[Certificate]) -> list[bytes]:
-    """The certificates' PDFs in order; many at once are rendered by a pool of processes, one per core (the
-    facts are read here, so the pool's processes touch neither the database nor the app)."""
-    orders = [_render_order(c) for c in certificates]
+def render_many(orders: list[tuple], progress=None) -> list[bytes]:
+    """The certificates' PDFs in order, `progress(done, total)` as they come; many at once are rendered by a
+    pool of processes, one per core (the facts are read beforehand, so the pool's processes touch neither
+    the database nor the app)."""
     workers = min(os.cpu_count() or 1, len(orders) // (POOL_FROM // 2) or 1)
     if len(orders) < POOL_FROM or workers < 2:
-        return [render_signed(order) for order in orders]
+        return _collect(map(render_signed, orders), len(orders), progress)
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connection or lock
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render_signed, orders, chunksize=max(1, len(orders) // (workers * 8))))
+        chunk = max(1, min(10, len(orders) // (workers * 8)))
+        return _collect(pool.map(render_signed, orders, chunksize=chunk), len(orders), progress)
+
+
+def _collect(bodies, total: int, progress) -> list[bytes]:
+    done = []
+    for body in bodies:
+        done.append(body)
+        if progress and (len(done) % 5 == 0 or len(done) == total):
+            progress(len(done), total)
+    return done
+
+
+def _load_entries(entry_ids: list[int]) -> dict[int, Entry]:
+    """The entries that will get a certificate, with everything a certificate shows, in a few queries."""
+    entries = db.session.scalars(select(Entry).where(Entry.id.in_(entry_ids)).options(
+        selectinload(Entry.group), selectinload(Entry.revocation),
+        selectinload(Entry.nomination).selectinload(Nomination.province),
+        selectinload(Entry.nomination).selectinload(Nomination.round).selectinload(Round.tiers))).all()
+    return {entry.id: entry for entry in entries}
 
 
 def _load_facts(certificates: list[Certificate]) -> None:
@@ -124,15 +145,25 @@ def pdf_of(certificate: Certificate) -> bytes:
 
 @register("certificates_zip")
 def certificates_zip(job, progress) -> tuple[bytes, str]:
-    """Every certificate of the round as separate PDFs in one ZIP."""
+    """Every certificate of the round as separate PDFs in one ZIP, issuing the missing ones first. The steps
+    counted are the certificates to draw, then the certificates to pack."""
     round_ = db.session.get(Round, job.round_id)
-    certificates = issue_for_round(round_)
+    to_draw = 0
+
+    def drawing(drawn: int, missing: int) -> None:
+        nonlocal to_draw
+        to_draw = missing
+        progress(drawn, missing + len(existing) + missing)
+
+    existing = db.session.scalars(select(Certificate.id).where(Certificate.round_id == round_.id)).all()
+    certificates = issue_for_round(round_, progress=drawing)
     _load_facts(certificates)
     name = f"giay-chung-nhan-{round_.programme.ref_prefix.lower()}-{round_.year}.zip"
     # Read before the loop: each progress report commits, which expires every loaded object, and touching one
     # afterwards would cost a query per certificate.
     files = [(f"{c.entry.nomination.reference}-{c.tier_code}-{c.code}.pdf", c.id,
               c.sha256 if c.entry.revocation is None else None) for c in certificates]
+    total = to_draw + len(files)
     out, storage = io.BytesIO(), current_storage()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for done, (file_name, certificate_id, sha) in enumerate(files, start=1):
@@ -142,7 +173,7 @@ def certificates_zip(job, progress) -> tuple[bytes, str]:
                 body = None
             archive.writestr(file_name, body or pdf_of(db.session.get(Certificate, certificate_id)))
             if done % 10 == 0 or done == len(files):
-                progress(done, len(files))
+                progress(to_draw + done, total)
     return out.getvalue(), name
 
 

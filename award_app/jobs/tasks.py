@@ -3,12 +3,16 @@
 A service asks for a task with `after_commit(name, *args)`. Nothing happens until the transaction
 commits (R5: a rolled-back transaction queues nothing). Then, when REDIS_URL is set, the task is put
 on the RQ queue named by REDIS_PREFIX and a `flask worker` process runs it, inside an app context of
-the same configuration; otherwise it waits in the session until `run_committed()` runs it in this
-process (at the end of the request, or at the end of a command). Every task is safe to run twice.
+the same configuration; otherwise it waits in the session until the request's response is ready and
+then runs in a thread of this process, with its own app context and database session, so that the
+response goes out at once and the user watches the progress (JOBS_RUN_INLINE runs it in the request
+instead, as the tests' client expects; a command runs its tasks itself with `run_committed()`).
+Every task is safe to run twice.
 """
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from functools import cache
 
@@ -16,6 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from award_app.database import begin_immediately
 from award_app.extensions import db
 
 TASKS: dict[str, Callable] = {}
@@ -86,13 +91,54 @@ def _run(name: str, args: tuple) -> None:
 
 
 def _run_after_request(response):
-    run_committed()
+    if current_app.config["JOBS_RUN_INLINE"]:
+        run_committed()
+    elif db.session.registry.has() and (pending := db.session.info.pop(COMMITTED, [])):
+        run_in_background(current_app._get_current_object(), pending)
     return response
 
 
 def register_task_runner(app: Flask) -> None:
-    """Without Redis, the tasks of a request's committed transaction run once its response is ready."""
+    """Without Redis, the tasks of a request's committed transaction run once its response is ready:
+    in a background thread, or in the request itself with JOBS_RUN_INLINE."""
     app.after_request(_run_after_request)
+
+
+BACKGROUND: set[threading.Thread] = set()
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def run_in_background(app: Flask, pending: list[tuple[str, tuple]]) -> threading.Thread:
+    """Run committed tasks in a thread of this process. Not a daemon: a stopping process first lets
+    its started jobs end (a job cut short stays `running`; the user starts another)."""
+    thread = threading.Thread(target=_background, args=(app, list(pending)), name="award-tasks")
+    with _BACKGROUND_LOCK:
+        BACKGROUND.add(thread)
+    thread.start()
+    return thread
+
+
+def _background(app: Flask, pending: list[tuple[str, tuple]]) -> None:
+    try:
+        with app.app_context():
+            begin_immediately()  # SQLite: a job reads, then writes its progress; take the lock at BEGIN
+            try:
+                db.session.info[COMMITTED] = pending
+                run_committed()  # and whatever the tasks themselves commit (a job's e-mails)
+            finally:
+                db.session.remove()
+    finally:
+        with _BACKGROUND_LOCK:
+            BACKGROUND.discard(threading.current_thread())
+
+
+def wait_for_background(timeout: float | None = None) -> bool:
+    """Wait for the background tasks started so far (tests, an orderly stop); True when none is left."""
+    with _BACKGROUND_LOCK:
+        threads = list(BACKGROUND)
+    for thread in threads:
+        thread.join(timeout)
+    return not any(thread.is_alive() for thread in threads)
 
 
 @cache
@@ -128,6 +174,7 @@ def perform(name: str, *args) -> None:
     if app is None:
         raise RuntimeError("Start workers with `flask --app award_app worker`: they need the app's configuration.")
     with app.app_context():
+        begin_immediately()
         if WORKER["pid"] != os.getpid():  # a forked work horse: never share the parent's connections
             db.engine.dispose(close=False)
             WORKER["pid"] = os.getpid()
