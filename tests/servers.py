@@ -16,6 +16,7 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 from tests.helpers import CSRF_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 BIN = Path(sys.executable).parent
 START_SECONDS = 60
 
@@ -98,3 +99,32 @@ class Processes:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
             log.close()
+
+
+def redis_or_skip():
+    """A connection to the test Redis, or the test is skipped saying why."""
+    import pytest
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except RedisError as error:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
+    return connection
+
+
+def forget_redis_keys(connection, prefix: str) -> None:
+    """The RQ queue named `prefix`, its registries, its jobs and the rate limits under that prefix."""
+    from rq import Queue
+
+    queue = Queue(prefix, connection=connection)
+    job_ids = set(queue.job_ids)
+    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
+        job_ids |= set(registry.get_job_ids())
+    for job_id in job_ids:
+        connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
+    queue.delete(delete_jobs=True)
+    for key in connection.scan_iter(f"*{prefix}*"):
+        connection.delete(key)

@@ -21,10 +21,9 @@ from award_app.rounds.services import seed_reference_data
 from config import database_url
 from tests.helpers import PASSWORD
 from tests.nominations.factories import approve, council_round, staff
-from tests.servers import BIN, Browser, Processes
+from tests.servers import BIN, REDIS_URL, Browser, Processes, forget_redis_keys, redis_or_skip
 
 POSTGRES_SERVER = database_url(os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 JOB_SECONDS = 180
 
 
@@ -37,18 +36,6 @@ def _postgres_admin():
     except OperationalError as error:
         engine.dispose()
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {error.orig}")
-
-
-def _redis():
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    return connection
 
 
 @pytest.fixture
@@ -93,7 +80,7 @@ def _certificates(url: str) -> list[Certificate]:
 
 
 def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certificates(shared_database, tmp_path):
-    redis = _redis()
+    redis = redis_or_skip()
     prefix = f"award-test-{uuid.uuid4().hex[:10]}"
     uploads = tmp_path / "uploads"
     round_id, secretariat_email = _prepare(shared_database, uploads)
@@ -159,9 +146,5 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
         assert answers[:5] == [200] * 5 and answers[5] == 429
     finally:
         processes.stop_all()
-        for key in redis.scan_iter(f"*{prefix}*"):  # the queue, its registries, the rate limits
-            redis.delete(key)
-        for key in redis.scan_iter("rq:job:*"):  # the jobs of our queue
-            if redis.type(key) == b"hash" and redis.hget(key, "origin") == prefix.encode():
-                redis.delete(key, key.replace(b"rq:job:", b"rq:results:"))
+        forget_redis_keys(redis, prefix)
     assert all(process.poll() is not None for process, _log in processes.started)

@@ -5,16 +5,12 @@ without the page reloading. Skipped, with the reason, where Chromium cannot be l
 The application runs in a thread of this process on a port the OS gives; the test plays the job's worker."""
 
 import re
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from award_app import create_app
 from award_app.extensions import db
 from award_app.jobs import services as jobs
 from award_app.jobs.models import Job, JobState
-from award_app.rounds.services import seed_reference_data
 from award_app.scoring.models import ScoreSheet, SheetState
 from tests.helpers import PASSWORD
 from tests.nominations.factories import scoring_round, staff
@@ -32,22 +28,9 @@ def browser(chromium):
 
 
 @pytest.fixture
-def live(tmp_path):
-    """The app served on 127.0.0.1 and a free port, on its own SQLite file; yields the base URL."""
-    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    with app.app_context():
-        db.create_all()
-        seed_reference_data()
-        db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join()
-        db.session.remove()
-        db.engine.dispose()
+def live(live_server):
+    """The app served on 127.0.0.1 and a free port, on its own SQLite file (conftest.py); the base URL."""
+    return live_server.url
 
 
 @pytest.fixture

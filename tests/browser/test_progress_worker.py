@@ -28,9 +28,8 @@ from award_app.rounds.models import RoundState
 from award_app.rounds.services import seed_reference_data
 from tests.helpers import PASSWORD
 from tests.nominations.factories import advance, approve, score, scoring_round, staff
-from tests.servers import BIN, Processes
+from tests.servers import BIN, REDIS_URL, Processes, forget_redis_keys, redis_or_skip
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PRIZES = 80  # each drawn certificate takes 50–100 ms: the job lasts several seconds, the page asks every 2 s
 JOB_MS = 120_000
 
@@ -116,38 +115,11 @@ def expected_names() -> list[str]:
                   for c in db.session.scalars(select(Certificate)))
 
 
-def _redis():
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    connection = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    return connection
-
-
-def _forget_redis_keys(connection, prefix: str) -> None:
-    """The RQ queue, its registries, its jobs and the rate limits under this test's prefix."""
-    from rq import Queue
-
-    queue = Queue(prefix, connection=connection)
-    job_ids = set(queue.job_ids)
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
-        job_ids |= set(registry.get_job_ids())
-    for job_id in job_ids:
-        connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
-    queue.delete(delete_jobs=True)
-    for key in connection.scan_iter(f"*{prefix}*"):
-        connection.delete(key)
-
-
 @pytest.fixture
 def worker_platform(chromium, tmp_path):
     """gunicorn and a separate RQ worker on Redis under a prefix of their own, sharing a SQLite file and a
     file store; yields (base URL, app for the test's own data). Both processes and the keys go at the end."""
-    redis = _redis()
+    redis = redis_or_skip()
     prefix = f"award-test-{uuid.uuid4().hex[:10]}"
     database, uploads = tmp_path / "shared.db", tmp_path / "uploads"
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
@@ -167,7 +139,7 @@ def worker_platform(chromium, tmp_path):
             yield base, processes
         finally:
             processes.stop_all()
-            _forget_redis_keys(redis, prefix)
+            forget_redis_keys(redis, prefix)
             db.session.remove()
             db.engine.dispose()
 
