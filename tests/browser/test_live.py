@@ -5,7 +5,6 @@ without the page reloading. Skipped, with the reason, where Chromium cannot be l
 The application runs in a thread of this process on a port the OS gives; the test plays the job's worker."""
 
 import re
-import shutil
 import threading
 
 import pytest
@@ -20,27 +19,17 @@ from award_app.scoring.models import ScoreSheet, SheetState
 from tests.helpers import PASSWORD
 from tests.nominations.factories import scoring_round, staff
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 WAIT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[dev]'")
-    sync_api.expect.set_options(timeout=WAIT_MS)
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Chromium is not installed (Debian package `chromium`; `make setup` installs it as root)")
-    manager = sync_api.sync_playwright().start()
-    try:
-        browser = manager.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Exception as error:  # any launch failure means "no browser here", said plainly
-        manager.stop()
-        pytest.skip(f"Chromium ({executable}) could not be launched: {error}")
-    yield browser
-    browser.close()
-    manager.stop()
+def browser(chromium):
+    """The package's Chromium (conftest): a second Playwright in the same process would find the first one's
+    asyncio loop running and refuse to start."""
+    from playwright.sync_api import expect as playwright_expect
+
+    playwright_expect.set_options(timeout=WAIT_MS)
+    return chromium
 
 
 @pytest.fixture
