@@ -14,6 +14,7 @@ from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
+from award_app.i18n import localized
 from award_app.nominations import files, programmes, rules
 from award_app.nominations.models import (
     EDITABLE_STATES,
@@ -158,7 +159,7 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
             1 for d in nomination.documents if d.checklist_item_id == item.id
             and (d.criterion_id == (criterion.id if criterion else None))) >= item.max_count:
         raise UploadProblem(_l("“%(item)s” takes at most %(most)d files: remove one first.",
-                               item=item.name_vi, most=item.max_count))
+                               item=localized(item, "name"), most=item.max_count))
     max_bytes, limit_mb = _upload_limit(nomination)
     storage = current_storage()
     try:
@@ -206,11 +207,12 @@ def checklist_needs(nomination: Nomination) -> list[rules.ChecklistNeed]:
     for item in nomination.round.checklist:
         if "link" in item.accepted_kinds:
             continue
-        name = item.name_vi
+        name = localized(item, "name")
         if item.per_criterion:
             for criterion in criteria:
-                needs.append(rules.ChecklistNeed(f"{name} – {criterion.name_vi}", item.required, item.min_count,
-                                                 item.max_count, counts.get((item.id, criterion.id), 0)))
+                label = f"{name} – {localized(criterion, 'name')}"
+                needs.append(rules.ChecklistNeed(label, item.required, item.min_count, item.max_count,
+                                                 counts.get((item.id, criterion.id), 0)))
         else:
             have = sum(n for (item_id, _), n in counts.items() if item_id == item.id)
             needs.append(rules.ChecklistNeed(name, item.required, item.min_count, item.max_count, have))

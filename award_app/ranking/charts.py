@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, ROW, LABEL = 640, 28, 170
+WIDTH, ROW, LABEL = 700, 28, 230  # a label of 30 characters fits left of the plot
 PLOT = WIDTH - LABEL - 20
 
 
-def _short(label: str, most: int = 26) -> str:
+def _short(label: str, most: int = 30) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 

@@ -9,7 +9,7 @@ from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.i18n import localized
 from award_app.jury.services import blocking_pairs, council
-from award_app.ranking import aggregate, charts, services, statistics
+from award_app.ranking import aggregate, charts, quorum, services, statistics
 from award_app.ranking.forms import MeetingForm
 from award_app.ranking.permissions import can_compute_ranking, can_record_meeting, can_view_ranking
 from award_app.rounds.models import Round
@@ -181,7 +181,9 @@ def meeting(round_id: int):
                                     minutes=form.minutes.data, actor=current_user._get_current_object())
         except InvalidTransition as refused:
             db.session.rollback()
-            form.votes_for.errors.extend(str(m) for m in refused.messages)
+            no_quorum = str(services.MEETING_MESSAGES["no_quorum"](quorum.needed(quorum.QUORUM, len(members))))
+            for message in map(str, refused.messages):  # the quorum is said beside who was present
+                (form.present if message == no_quorum else form.votes_for).errors.append(message)
         else:
             db.session.commit()
             flash(_("The minutes are recorded and the proposal goes to the approver."), "success")

@@ -11,6 +11,7 @@ from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
+from award_app.i18n import localized
 from award_app.jury.models import Assignment
 from award_app.nominations.models import Entry
 from award_app.rounds.models import RoundState
@@ -56,7 +57,7 @@ def sheet_problems(scores: list[Score]) -> list:
     """What blocks submitting: every criterion scored; a comment for 0 or for the maximum."""
     problems = []
     for score in scores:
-        name = score.criterion.name_vi
+        name = localized(score.criterion, "name")
         if score.points is None:
             problems.append(_l("“%(criterion)s” has no score.", criterion=name))
         elif score.points in (0, score.max_points) and not score.comment.strip():

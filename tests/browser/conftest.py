@@ -20,6 +20,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES = {**VIEWPORTS, "tablet": {"width": 768, "height": 1024}}  # the tablet only where a test asks for it
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import ARTIFACTS, LOCALES, VIEWPORTS
+from tests.browser.conftest import ARTIFACTS, LOCALES, SIZES
 from tests.helpers import PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -45,9 +45,9 @@ class Scenario:
 
     def new_page(self):
         """A fresh browser (its own cookies) in the scenario's language and window size."""
-        context = self.browser.new_context(base_url=self.base_url, viewport=VIEWPORTS[self.viewport],
+        context = self.browser.new_context(base_url=self.base_url, viewport=SIZES[self.viewport],
                                            locale=LOCALES[self.lang], bypass_csp=True,
-                                           is_mobile=self.viewport == "phone", has_touch=self.viewport == "phone")
+                                           is_mobile=self.viewport == "phone", has_touch=self.viewport != "desktop")
         context.set_default_timeout(15_000)
         self.contexts.append(context)
         page = context.new_page()

@@ -98,7 +98,7 @@ def test_submitting_lists_every_reason_at_once_and_keeps_the_draft(app):
     page = text_of(response)
     assert "The deadline for submissions has passed." in page
     assert "“School name” is not filled in." in page and "“Pupils” is not filled in." in page
-    assert "“Phiếu đăng ký có chữ ký của Hiệu trưởng”: 0 of at least 1 files uploaded." in page
+    assert "“Registration form signed by the principal”: 0 of at least 1 files uploaded." in page
     assert page.count("files uploaded.") == 6
     assert 'value="nhiều"' in page
     nomination = fresh(nomination)
