@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from award_app.accounts.models import User
+from award_app.audit.labels import ACTION_LABELS, action_label, object_label
 from award_app.audit.models import AuditEvent
 from award_app.audit.services import record
 from award_app.extensions import db
@@ -49,7 +50,18 @@ def index():
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.user_id for e in events})))}
     return render_template("audit/index.html", events=events[:PAGE], more=len(events) > PAGE, page=page,
-                           users=users, args=args)
+                           users=users, args=args,
+                           action_labels=[(code, str(label)) for code, label in ACTION_LABELS.items()])
+
+
+@bp.app_template_global()
+def audit_action_label(code: str) -> str:
+    return action_label(code)
+
+
+@bp.app_template_global()
+def audit_object_label(type_name: str | None) -> str:
+    return object_label(type_name)
 
 
 @bp.app_template_filter("dict_without_page")
