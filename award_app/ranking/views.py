@@ -96,6 +96,18 @@ ALPHA_WORDS = {
 }
 
 
+def criterion_names(round_: Round) -> dict[str, str]:
+    """Each criterion code of the round's rubrics → its name in the reader's language (the figures kept with a
+    run are keyed by code; groups whose rubrics give one code different names show them all)."""
+    names: dict[str, list[str]] = {}
+    for group in round_.groups:
+        for criterion in group.rubric.criteria:
+            name = localized(criterion, "name")
+            if name not in names.setdefault(criterion.code, []):
+                names[criterion.code].append(name)
+    return {code: " / ".join(found) for code, found in names.items()}
+
+
 def _charts(round_: Round, run) -> dict:
     """Distributions of the submitted totals per juror and of the points per criterion, from the figures kept
     with the run when it was computed (a run computed before they were kept has them worked out again)."""
@@ -107,9 +119,8 @@ def _charts(round_: Round, run) -> dict:
     rows = [(names.get(j, "?") if staff else _("Juror %(code)s", code=chr(65 + i % 26)), totals)
             for i, (j, totals) in enumerate(by_juror)]
     maximum = max((g.rubric.max_total for g in round_.groups), default=100)
-    criteria = {c.code: c for g in round_.groups for c in g.rubric.criteria}
-    bars = [(localized(criteria[code], "name"), share) for code, share in figures["criteria"].items()
-            if code in criteria]
+    names = criterion_names(round_)
+    bars = [(names[code], share) for code, share in figures["criteria"].items() if code in names]
     return {"jurors": charts.juror_strip(rows, maximum, _("Totals given by each juror")),
             "criteria": charts.criterion_bars(bars, _("Mean points per criterion, as a share of its maximum"))}
 
@@ -156,6 +167,7 @@ def show(round_id: int):
                            pages=pages, hidden_for_conflict=len(hidden),
                            charts=_charts(round_, run) if run else None, juror_names=_juror_names(round_),
                            alpha_words=ALPHA_WORDS, hide_names=_hide_names(round_),
+                           criterion_names=criterion_names(round_) if run else {},
                            tiers={t.code: t for t in round_.tiers}, form=ActionForm(),
                            can_compute=can_compute_ranking(current_user, round_),
                            can_record=can_record_meeting(current_user, round_),

@@ -29,3 +29,18 @@ def test_a_council_member_does_not_see_the_dossier_they_are_conflicted_with_in_t
         login(staff, secretariat)
         page = staff.get(url).get_data(as_text=True)
         assert "Nguyễn Trãi" in page and "Lê Văn Tám" in page
+
+
+def test_the_agreement_per_criterion_is_listed_by_the_criteria_names_in_the_readers_language(app):
+    round_, _dossiers, secretariat, _council, run = council_round()
+    criteria = round_.groups[0].rubric.criteria
+    assert set(run.parameters["alpha"]["criteria"]) == {c.code for c in criteria}
+    assert all(c.name_vi != c.name_en for c in criteria)  # so that the language shows
+    client = app.test_client()
+    login(client, secretariat)
+    for language, name in (("vi", "name_vi"), ("en", "name_en")):
+        client.set_cookie("lang", language)
+        page = client.get(f"/ranking/round/{round_.id}").get_data(as_text=True)
+        listed = page.split("<details><summary>", 1)[1].split("</details>", 1)[0]
+        for criterion in criteria:
+            assert f'<span title="{criterion.code}">{getattr(criterion, name)}</span>:' in listed
