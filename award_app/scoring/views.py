@@ -157,8 +157,11 @@ def sheet(entry_id: int):
         db.session.rollback()
         return _render(entry, existing, form, refused.messages)
     db.session.commit()
+    if not problems and not typing_errors and submit:  # on to the next dossier still to score, if any
+        flash(_("The score sheet for %(reference)s is submitted.", reference=nomination.reference), "success")
+        return redirect(url_for("scoring.next_dossier", round_id=nomination.round_id))
     if not problems and not typing_errors:
-        flash(_("The score sheet is submitted.") if submit else _("The draft is saved."), "success")
+        flash(_("The draft is saved."), "success")
         return redirect(url_for("scoring.sheet", entry_id=entry.id))
     form.version.data = sheet.version
     return _render(entry, sheet, form, problems or typing_errors)

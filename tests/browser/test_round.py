@@ -144,10 +144,13 @@ def score(run: Scenario, email: str, name: str, points: tuple[int, ...]) -> None
         page.fill(f"textarea[name=scores-{row}-comment]", "Minh chứng rõ ràng, kế hoạch cụ thể.")
     assert page.locator("#live-total").inner_text() == str(sum(points))  # the total follows the typing
     run.shot(page, f"{name}-score-sheet", axe=True)
+    sheet_url = page.url
     page.click("button[name=action][value=submit]")
-    page.wait_for_load_state()
-    assert page.locator("input[name=scores-0-points]").is_disabled()  # locked once submitted
+    page.wait_for_url(re.compile(r"/scoring/$"))  # the only dossier: back to the dashboard, with a message
+    assert page.locator(".flash.success").count() == 2
     run.shot(page, f"{name}-sheet-submitted")
+    page.goto(sheet_url)
+    assert page.locator("input[name=scores-0-points]").is_disabled()  # locked once submitted
 
 
 def test_the_whole_round_in_vietnamese(scenario, live_app):
