@@ -39,3 +39,13 @@ def test_a_submitted_sheet_leads_to_the_next_dossier_to_score_then_to_the_dashbo
     page = client.get(home.location).get_data(as_text=True)
     assert f"Đã nộp phiếu chấm hồ sơ {dossiers[1].reference}." in page
     assert "Bạn đã nộp tất cả phiếu chấm của đợt xét chọn này. Xin cảm ơn!" in page
+    assert f"/scoring/round/{round_.id}/next" not in page  # nothing is left to offer
+
+
+def test_the_dashboard_offers_the_next_dossier_while_one_is_left(app):
+    round_, dossiers, _secretariat, (member,) = scoring_round(2)
+    client = app.test_client()
+    login(client, member)
+    assert f"/scoring/round/{round_.id}/next" in client.get("/scoring/").get_data(as_text=True)
+    _submit_sheet(client, dossiers[0].entries[0].id, (20, 20, 20, 20))
+    assert f"/scoring/round/{round_.id}/next" in client.get("/scoring/").get_data(as_text=True)
