@@ -4,12 +4,12 @@ The council's rule book decides; this module only proposes. Every comparison use
 (a Fraction); the 2-decimal score is what is published and what the thresholds are checked against.
 """
 
-import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -30,7 +30,7 @@ class Sheet:
     juror_id: int
     points: Mapping[str, int]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.points.values())
 
@@ -98,7 +98,7 @@ class _Scored:
     def entry_id(self) -> int:
         return self.entry.entry_id
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         return two_decimals(self.mean)
 
@@ -117,11 +117,17 @@ class _Decisions:
     tie_unresolved: bool = False
 
 
-def two_decimals(value: Fraction) -> Decimal:
+def two_decimals(value: Fraction | int) -> Decimal:
     """Round half up (ROUND_HALF_UP: halves away from zero) on the exact value, never on a float or a
     truncated decimal: 80.5 -> 80.50, 80.125 -> 80.13, 212/3 -> 70.67."""
-    cents = math.floor(abs(value) * 100 + Fraction(1, 2))
-    return Decimal(cents if value >= 0 else -cents).scaleb(-2)
+    return cents_to_decimal(value.numerator, value.denominator)
+
+
+def cents_to_decimal(numerator: int, denominator: int) -> Decimal:
+    """two_decimals of numerator / denominator (denominator > 0) in whole numbers: floor(|n| / d × 100 + 1/2)
+    is (200·|n| + d) // 2d."""
+    cents = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(cents if numerator >= 0 else -cents).scaleb(-2)
 
 
 def mean_total(totals: Sequence[int]) -> Fraction:
@@ -140,10 +146,11 @@ def median_total(totals: Sequence[int]) -> Fraction:
 
 def criterion_means(sheets: Sequence[Sheet]) -> Mapping[str, Fraction]:
     """A criterion missing from a sheet counts as 0 points, as it does in the sheet's total."""
-    codes = sorted({code for sheet in sheets for code in sheet.points})
-    return MappingProxyType(
-        {code: Fraction(sum(sheet.points.get(code, 0) for sheet in sheets), len(sheets)) for code in codes}
-    )
+    sums: dict[str, int] = {}
+    for sheet in sheets:
+        for code, points in sheet.points.items():
+            sums[code] = sums.get(code, 0) + points
+    return MappingProxyType({code: Fraction(sums[code], len(sheets)) for code in sorted(sums)})
 
 
 def _scored(entry: EntryScores, deciding: Mapping[int, Fraction] | None = None) -> _Scored:
