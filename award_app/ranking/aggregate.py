@@ -4,8 +4,9 @@ The council's rule book decides; this module only proposes. Every comparison use
 (a Fraction); the 2-decimal score is what is published and what the thresholds are checked against.
 """
 
+import math
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -23,6 +24,7 @@ FLAG_ORDER = (SPREAD, MISSING_SHEETS, NO_SHEETS, TIE_UNRESOLVED, BELOW_PRIZE_THR
 MEDIAN = "median"
 CHAIR = "chair"
 CRITERION_PREFIX = "criterion:"
+_ZERO = Fraction(0)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class _Scored:
         return two_decimals(self.mean)
 
     def criterion_mean(self, code: str) -> Fraction:
-        return self.criterion_means.get(code, Fraction(0))
+        return self.criterion_means.get(code, _ZERO)
 
 
 @dataclass(frozen=True)
@@ -173,14 +175,21 @@ def _tie_decision(higher: _Scored, lower: _Scored, criteria: Sequence[str]) -> s
     return CHAIR
 
 
-def _group_order_key(scored: _Scored, criteria: Sequence[str]) -> tuple:
-    tie_breaks = tuple(-scored.criterion_mean(code) for code in criteria)
-    return (-scored.mean, *tie_breaks, -scored.median, scored.entry_id)
+def _scaled_keys(scored: Sequence[_Scored], figures: Callable[[_Scored], tuple[Fraction, ...]]) -> dict[int, tuple]:
+    """Per entry: (−figure × d for each figure, entry_id), where d is the least common denominator of every
+    figure compared. Whole numbers sort exactly as the Fractions do, without a Fraction per comparison."""
+    values = {entry.entry_id: figures(entry) for entry in scored}
+    scale = math.lcm(*{value.denominator for row in values.values() for value in row})
+    return {entry_id: (*(-value.numerator * (scale // value.denominator) for value in row), entry_id)
+            for entry_id, row in values.items()}
 
 
 def _order_group(entries: Iterable[_Scored], criteria: Sequence[str]) -> list[_Scored]:
-    """Unresolved ties are listed by entry_id ascending: a deterministic order until the chair decides."""
-    return sorted(entries, key=lambda scored: _group_order_key(scored, criteria))
+    """The higher mean, then the higher means of the tie-break criteria in order, then the higher median.
+    Unresolved ties are listed by entry_id ascending: a deterministic order until the chair decides."""
+    entries = list(entries)
+    keys = _scaled_keys(entries, lambda s: (s.mean, *(s.criterion_mean(code) for code in criteria), s.median))
+    return sorted(entries, key=lambda scored: keys[scored.entry_id])
 
 
 def competition_ranks(decisions_between_neighbours: Sequence[str | None]) -> list[int]:
@@ -224,17 +233,14 @@ def _rank_group(ordered: list[_Scored], criteria: Sequence[str], rules: RankingR
     }
 
 
-def _cross_group_key(scored: _Scored) -> tuple:
-    return (-scored.mean, -scored.median, scored.entry_id)
-
-
 def _merge_category(group_orders: Iterable[list[_Scored]]) -> list[_Scored]:
     """One ASEAN category's order: each group keeps its own order (its tie-break criteria); between
     entries of different groups the higher mean, then the higher median, then the lower entry_id."""
     queues = [deque(order) for order in group_orders if order]
+    keys = _scaled_keys([scored for queue in queues for scored in queue], lambda s: (s.mean, s.median))
     merged: list[_Scored] = []
     while queues:
-        first = min(range(len(queues)), key=lambda index: _cross_group_key(queues[index][0]))
+        first = min(range(len(queues)), key=lambda index: keys[queues[index][0].entry_id])
         merged.append(queues[first].popleft())
         if not queues[first]:
             del queues[first]

@@ -1,5 +1,7 @@
 """Computing a ranking run from the submitted sheets. Never commits."""
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -87,24 +89,40 @@ def entry_scores(round_: Round, entries: list[Competitor]) -> list[aggregate.Ent
     code_of = dict(db.session.execute(select(Criterion.id, Criterion.code).join(RankingGroup, RankingGroup.rubric_id
                                                                                 == Criterion.rubric_id)
                                       .where(RankingGroup.round_id == round_.id)).all())
-    # Plain rows, not objects: a national round has some 125,000 scores.
-    points_of: dict[tuple[int, int], dict[str, int]] = {}
-    for entry_id, juror_id, criterion_id, points in db.session.execute(
-            select(ScoreSheet.entry_id, ScoreSheet.juror_id, Score.criterion_id, Score.points)
+    # Plain rows, not objects: a national round has some 125,000 scores, a sheet's in a run of rows.
+    by_entry: dict[int, list[aggregate.Sheet]] = {}
+    current_sheet, counted, points = None, False, {}
+    for sheet_id, entry_id, juror_id, criterion_id, value in db.session.execute(
+            select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id, Score.criterion_id, Score.points)
             .join(Score, Score.sheet_id == ScoreSheet.id)
             .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
-            .where(Nomination.round_id == round_.id, ScoreSheet.state == SheetState.SUBMITTED)
+            .where(Nomination.round_id == round_.id, Nomination.state.in_(RANKED_STATES),
+                   ScoreSheet.state == SheetState.SUBMITTED)
             .order_by(ScoreSheet.id, Score.position)):
-        if entry_id in nomination_of and (nomination_of[entry_id], juror_id) in assigned:
-            sheet = points_of.get((entry_id, juror_id))
-            if sheet is None:
-                sheet = points_of[(entry_id, juror_id)] = {}
-            sheet[code_of[criterion_id]] = points or 0
-    by_entry: dict[int, list[aggregate.Sheet]] = {}
-    for (entry_id, juror_id), points in points_of.items():
-        by_entry.setdefault(entry_id, []).append(aggregate.Sheet(juror_id, points))
+        if sheet_id != current_sheet:
+            current_sheet = sheet_id
+            counted = entry_id in nomination_of and (nomination_of[entry_id], juror_id) in assigned
+            if counted:
+                points = {}
+                by_entry.setdefault(entry_id, []).append(aggregate.Sheet(juror_id, points))
+        if counted:
+            points[code_of[criterion_id]] = value or 0
     return [aggregate.EntryScores(e.entry_id, e.group_code, tuple(by_entry.get(e.entry_id, ())),
                                   expected.get(e.nomination_id, 0)) for e in entries]
+
+
+@contextmanager
+def _cycle_collector_paused():
+    """A ranking makes some 200,000 small objects (rows, sheets, figures) and no reference cycles; Python's cycle
+    collector would walk them again and again as they accumulate (a third of the time). Reference counting still
+    frees them; the collector resumes afterwards (and stays off if someone else had turned it off)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def compute(round_: Round, *, actor) -> RankingRun:
@@ -113,11 +131,12 @@ def compute(round_: Round, *, actor) -> RankingRun:
         raise RoundFrozen()
     if round_.state not in RANKING_ROUND_STATES:
         raise InvalidTransition(_l("The ranking is computed during scoring or by the council."))
-    entries = entries_in_competition(round_)
-    scores = entry_scores(round_, entries)
-    figures = council_figures(round_, scores)
-    method, deciding = deciding_scores(round_, scores, figures)
-    ranked = aggregate.rank_entries(scores, rules_of(round_), deciding)
+    with _cycle_collector_paused():
+        entries = entries_in_competition(round_)
+        scores = entry_scores(round_, entries)
+        figures = council_figures(round_, scores)
+        method, deciding = deciding_scores(round_, scores, figures)
+        ranked = aggregate.rank_entries(scores, rules_of(round_), deciding)
     groups = {g.code: g.id for g in round_.groups}
     run = RankingRun(round_id=round_.id, method=method, computed_by_id=actor.id, parameters={
         "requested_method": round_.ranking_method.value,
@@ -129,8 +148,10 @@ def compute(round_: Round, *, actor) -> RankingRun:
     db.session.flush()
     # Plain rows in one executemany, not 5,000 objects through the unit of work.
     if ranked:
-        db.session.execute(insert(RankingRow.__table__), [_row_values(run.id, position, result, groups, figures)
-                                                          for position, result in enumerate(ranked, start=1)])
+        with _cycle_collector_paused():
+            rows = [_row_values(run.id, position, result, groups, figures)
+                    for position, result in enumerate(ranked, start=1)]
+        db.session.execute(insert(RankingRow.__table__), rows)
     db.session.expire(run, ["rows"])
     record("ranking.computed", run, round_id=round_.id, actor=actor, entries=len(ranked))
     return run

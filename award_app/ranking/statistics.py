@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
+from functools import cache
 from types import MappingProxyType
 
 from award_app.ranking.aggregate import EntryScores, cents_to_decimal, two_decimals
@@ -44,10 +45,15 @@ class Reliability:
 # Trimmed mean
 
 
+@cache
+def _share(proportion: float) -> Fraction:
+    return Fraction(repr(proportion))
+
+
 def trimmed_mean(totals: Sequence[int], proportion: float = 0.2) -> Fraction | None:
     """Drops floor(n × proportion) lowest and as many highest totals and averages the rest, exactly;
     with fewer than 3 totals it is the plain mean. proportion must lie in [0, 0.5)."""
-    share = Fraction(repr(proportion))
+    share = _share(proportion)
     if not 0 <= share < Fraction(1, 2):
         raise ValueError(f"trimming proportion must lie in [0, 0.5): {proportion}")
     if not totals:
