@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from award_app.audit.services import record
@@ -86,27 +86,24 @@ def entry_scores(round_: Round, entries: list[Competitor]) -> list[aggregate.Ent
     for nomination_id, _juror in assigned:
         expected[nomination_id] = expected.get(nomination_id, 0) + 1
     nomination_of = {e.entry_id: e.nomination_id for e in entries}
-    code_of = dict(db.session.execute(select(Criterion.id, Criterion.code).join(RankingGroup, RankingGroup.rubric_id
-                                                                                == Criterion.rubric_id)
-                                      .where(RankingGroup.round_id == round_.id)).all())
-    # Plain rows, not objects: a national round has some 125,000 scores, a sheet's in a run of rows.
+    criteria = db.session.execute(select(Criterion.id, Criterion.code).join(Rubric)
+                                  .where(Rubric.round_id == round_.id).order_by(Rubric.id, Criterion.position)).all()
+    # One row per sheet, a column per criterion (NULL where the sheet has no score for it): plain values, not
+    # objects, and a fifth of the rows of one per score (a national round has some 125,000 scores).
+    columns = [func.sum(case((Score.criterion_id == criterion_id, func.coalesce(Score.points, 0))))
+               for criterion_id, _code in criteria]
+    codes = [code for _criterion_id, code in criteria]
     by_entry: dict[int, list[aggregate.Sheet]] = {}
-    current_sheet, counted, points = None, False, {}
-    for sheet_id, entry_id, juror_id, criterion_id, value in db.session.execute(
-            select(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id, Score.criterion_id, Score.points)
+    for entry_id, juror_id, *values in db.session.execute(
+            select(ScoreSheet.entry_id, ScoreSheet.juror_id, *columns)
             .join(Score, Score.sheet_id == ScoreSheet.id)
             .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
             .where(Nomination.round_id == round_.id, Nomination.state.in_(RANKED_STATES),
                    ScoreSheet.state == SheetState.SUBMITTED)
-            .order_by(ScoreSheet.id, Score.position)):
-        if sheet_id != current_sheet:
-            current_sheet = sheet_id
-            counted = entry_id in nomination_of and (nomination_of[entry_id], juror_id) in assigned
-            if counted:
-                points = {}
-                by_entry.setdefault(entry_id, []).append(aggregate.Sheet(juror_id, points))
-        if counted:
-            points[code_of[criterion_id]] = value or 0
+            .group_by(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id).order_by(ScoreSheet.id)):
+        if entry_id in nomination_of and (nomination_of[entry_id], juror_id) in assigned:
+            points = {code: value for code, value in zip(codes, values, strict=True) if value is not None}
+            by_entry.setdefault(entry_id, []).append(aggregate.Sheet(juror_id, points))
     return [aggregate.EntryScores(e.entry_id, e.group_code, tuple(by_entry.get(e.entry_id, ())),
                                   expected.get(e.nomination_id, 0)) for e in entries]
 
