@@ -8,14 +8,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import case, exists, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from award_app.audit.services import record
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
-from award_app.jury.models import Assignment
-from award_app.jury.services import confirmed_pairs, council
+from award_app.jury.models import Assignment, Conflict, ConflictStatus
+from award_app.jury.services import council
 from award_app.nominations.models import Entry, Nomination, NominationState, list_deferred
 from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
@@ -78,13 +78,11 @@ def entries_in_competition(round_: Round) -> list[Competitor]:
 def entry_scores(round_: Round, entries: list[Competitor]) -> list[aggregate.EntryScores]:
     """Each entry's submitted sheets from the jurors assigned to its dossier, without a confirmed
     conflict (a confirmed conflict takes the juror's score away), in a constant number of queries."""
-    excluded = confirmed_pairs(round_)
-    assigned = {(n, j) for n, j in db.session.execute(select(Assignment.nomination_id, Assignment.juror_id)
-                                                       .where(Assignment.round_id == round_.id))
-                if (n, j) not in excluded}
-    expected: dict[int, int] = {}
-    for nomination_id, _juror in assigned:
-        expected[nomination_id] = expected.get(nomination_id, 0) + 1
+    counted = (Assignment.round_id == round_.id) & ~exists().where(
+        Conflict.round_id == round_.id, Conflict.status == ConflictStatus.CONFIRMED,
+        Conflict.nomination_id == Assignment.nomination_id, Conflict.juror_id == Assignment.juror_id)
+    expected = dict(db.session.execute(select(Assignment.nomination_id, func.count()).where(counted)
+                                       .group_by(Assignment.nomination_id)).all())
     nomination_of = {e.entry_id: e.nomination_id for e in entries}
     criteria = db.session.execute(select(Criterion.id, Criterion.code).join(Rubric)
                                   .where(Rubric.round_id == round_.id).order_by(Rubric.id, Criterion.position)).all()
@@ -98,10 +96,12 @@ def entry_scores(round_: Round, entries: list[Competitor]) -> list[aggregate.Ent
             select(ScoreSheet.entry_id, ScoreSheet.juror_id, *columns)
             .join(Score, Score.sheet_id == ScoreSheet.id)
             .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
+            .join(Assignment, (Assignment.nomination_id == Entry.nomination_id)
+                  & (Assignment.juror_id == ScoreSheet.juror_id))
             .where(Nomination.round_id == round_.id, Nomination.state.in_(RANKED_STATES),
-                   ScoreSheet.state == SheetState.SUBMITTED)
+                   ScoreSheet.state == SheetState.SUBMITTED, counted)
             .group_by(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id).order_by(ScoreSheet.id)):
-        if entry_id in nomination_of and (nomination_of[entry_id], juror_id) in assigned:
+        if entry_id in nomination_of:
             points = {code: value for code, value in zip(codes, values, strict=True) if value is not None}
             by_entry.setdefault(entry_id, []).append(aggregate.Sheet(juror_id, points))
     return [aggregate.EntryScores(e.entry_id, e.group_code, tuple(by_entry.get(e.entry_id, ())),

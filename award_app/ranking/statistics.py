@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
 from functools import cache
+from itertools import repeat
+from operator import mul
 from types import MappingProxyType
 
 from award_app.ranking.aggregate import EntryScores, cents_to_decimal, two_decimals
@@ -59,7 +61,7 @@ def trimmed_mean(totals: Sequence[int], proportion: float = 0.2) -> Fraction | N
     if not totals:
         return None
     ordered = sorted(totals)
-    cut = math.floor(len(ordered) * share) if len(ordered) >= 3 else 0
+    cut = len(ordered) * share.numerator // share.denominator if len(ordered) >= 3 else 0  # floor, exactly
     kept = ordered[cut : len(ordered) - cut]
     return Fraction(sum(kept), len(kept))
 
@@ -92,7 +94,7 @@ def _mean(values: Sequence[int]) -> Fraction:
 def _variance(values: Sequence[int]) -> Fraction:
     """Population variance (divides by n), exact: (n·Σv² − (Σv)²) / n², in whole numbers for whole points."""
     count, total = len(values), sum(values)
-    return Fraction(count * sum(value * value for value in values) - total * total, count * count)
+    return Fraction(count * sum(map(mul, values, values)) - total * total, count * count)
 
 
 def _sqrt(value: Fraction) -> Fraction:
@@ -222,7 +224,7 @@ def offset_jurors(offsets: Mapping[int, Decimal], threshold: Decimal) -> frozens
 def _squared_differences(values: Sequence[int] | Sequence[Fraction]):
     """Sum of (v_i − v_j)² over all ordered pairs i ≠ j: 2(m·Σv² − (Σv)²); exact for whole numbers and Fractions."""
     total = sum(values)
-    return 2 * (len(values) * sum(value * value for value in values) - total * total)
+    return 2 * (len(values) * sum(map(mul, values, values)) - total * total)
 
 
 def alpha_interval(units: Sequence[Sequence[float | None]]) -> float | None:
@@ -236,7 +238,7 @@ def alpha_interval(units: Sequence[Sequence[float | None]]) -> float | None:
     values = [value for unit in pairable for value in unit]
     if len(values) < 2:
         return None
-    if not all(isinstance(value, int) for value in values):  # points are whole numbers: the fast path below
+    if not all(map(isinstance, values, repeat(int))):  # points are whole numbers: the fast path below
         pairable = [[Fraction(value) for value in unit] for unit in pairable]
         values = [value for unit in pairable for value in unit]
     expected = _squared_differences(values)
