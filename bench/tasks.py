@@ -257,7 +257,8 @@ def certificates(app, state: dict) -> dict:
 
 
 def xlsx(app, state: dict) -> dict:
-    """The XLSX export of every round (5,000 dossiers, the score matrix: 125,000 rows), through the page."""
+    """The XLSX export of every round (5,000 dossiers; the score matrix has a row per sheet, about 25,000, with a
+    column per criterion), through the page."""
     client = client_of(app)
     login(client, state["world"]["secretariat_email"], state["password"])
     seconds, bodies = 0.0, []
