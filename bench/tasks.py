@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 
 from award_app import create_app
 from award_app.extensions import db
@@ -78,6 +78,10 @@ def build(app, state: dict) -> dict:
     seed_reference_data()
     db.session.commit()
     made = world.build(state["nominations"], state["jurors"], state["k"])
+    # Planner statistics, as autovacuum gathers them on a live server within a minute of such a load: without
+    # them PostgreSQL plans the first queries on a database it believes empty (the ranking took 1.0 s, not 0.65).
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
     return {"build_s": round(time.perf_counter() - start, 2), "world": made.__dict__}
 
 
@@ -257,7 +261,8 @@ def certificates(app, state: dict) -> dict:
 
 
 def xlsx(app, state: dict) -> dict:
-    """The XLSX export of every round (5,000 dossiers, the score matrix: 125,000 rows), through the page."""
+    """The XLSX export of every round (5,000 dossiers; the score matrix has a row per sheet, about 25,000, with a
+    column per criterion), through the page."""
     client = client_of(app)
     login(client, state["world"]["secretariat_email"], state["password"])
     seconds, bodies = 0.0, []

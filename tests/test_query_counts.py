@@ -6,15 +6,17 @@ once to warm up, then counted."""
 
 import re
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from sqlalchemy import event, select
 from werkzeug.security import generate_password_hash
 
 from award_app.accounts.models import User
+from award_app.approval.models import Decision
 from award_app.extensions import db
 from award_app.ranking import services as ranking
-from award_app.rounds.models import Round
+from award_app.rounds.models import Round, RoundState
 from bench import world
 from tests.helpers import login
 
@@ -117,3 +119,29 @@ def test_long_lists_come_in_pages_that_together_show_every_row(app, worlds):
         html = client.get(f"/scoring/?page_{round_id}={page}").get_data(as_text=True)
         seen += re.findall(rf"[A-Z]+-B{round_id}-\d{{5}}", html)
     assert len(seen) == 100 and len(set(seen)) == 100
+
+
+def _approved(made) -> int:
+    """The first round approved on its ranking, as the approval stage leaves it."""
+    round_ = db.session.get(Round, made.rounds[0])
+    db.session.add(Decision(round_id=round_.id, ranking_run_id=ranking.latest_run(round_).id, number="1500/QĐ-BNNMT",
+                            signed_on=date(2026, 12, 15), signer_name="Lê Minh Đức", signer_title="KT. BỘ TRƯỞNG",
+                            approved_by_id=made.approver_id))
+    round_.state = RoundState.APPROVED
+    db.session.commit()
+    return round_.id
+
+
+def test_the_xlsx_export_runs_as_many_queries_for_10_or_100_dossiers(app, worlds):
+    counts = {}
+    for rows, made in worlds.items():
+        round_id = _approved(made)
+        client = app.test_client()
+        login(client, made.secretariat_email, world.PASSWORD)
+        url = f"/exports/round/{round_id}/results.xlsx"
+        client.get(url)
+        with counted_queries() as executed:
+            response = client.get(url)
+        assert response.status_code == 200 and response.data.startswith(b"PK")  # a ZIP: the workbook
+        counts[rows] = len(executed)
+    assert counts[10] == counts[100], counts

@@ -15,9 +15,8 @@ from award_app.extensions import db
 from award_app.i18n import localized
 from award_app.jury.models import Conflict
 from award_app.jury.services import confirmed_pairs, council
-from award_app.nominations.models import Entry, Nomination
+from award_app.nominations.models import Entry, Nomination, list_deferred
 from award_app.ranking.models import RankingRow, RankingRun
-from award_app.ranking.services import run_rows
 from award_app.rounds.models import Criterion
 from award_app.scoring.models import Score, ScoreSheet, SheetState
 
@@ -27,10 +26,20 @@ def results_header() -> list[str]:
             _("Method"), _("Prize"), _("ASEAN nominee"), _("Revoked")]
 
 
+def _result_rows(run: RankingRun) -> list[RankingRow]:
+    """The run's rows with what the results sheet shows, revocations included, in a constant number of queries."""
+    return list(db.session.scalars(
+        select(RankingRow).where(RankingRow.run_id == run.id).order_by(RankingRow.position).options(
+            selectinload(RankingRow.entry).options(
+                selectinload(Entry.nomination).options(*list_deferred()).selectinload(Nomination.province),
+                selectinload(Entry.revocation)),
+            selectinload(RankingRow.group))))
+
+
 def results_rows(decision: Decision) -> list[list]:
     tiers = {t.code: t for t in decision.round.tiers}
     rows = []
-    for row in run_rows(decision.ranking_run):
+    for row in _result_rows(decision.ranking_run):
         nomination = row.entry.nomination
         rows.append([
             localized(row.group, "name"), row.rank, nomination.reference, nomination.display_name,
@@ -42,14 +51,30 @@ def results_rows(decision: Decision) -> list[list]:
     return rows
 
 
-def criterion_rows(run: RankingRun) -> list[list]:
-    rows = []
-    for row in run_rows(run):
-        for criterion in row.group.rubric.criteria:
-            mean = row.criterion_means.get(criterion.code)
-            rows.append([row.entry.nomination.reference, localized(row.group, "name"), localized(criterion, "name"),
-                         criterion.max_points, float(mean) if mean is not None else None])
-    return rows
+def round_criteria(round_) -> list[Criterion]:
+    """Every criterion of the round's rubrics, in rubric and sheet order: one column each."""
+    return [criterion for rubric in round_.rubrics for criterion in rubric.criteria]
+
+
+def criterion_header(criteria: list[Criterion]) -> list[str]:
+    return [f"{localized(criterion, 'name')} (/{criterion.max_points})" for criterion in criteria]
+
+
+def criterion_means_header(criteria: list[Criterion]) -> list[str]:
+    return [_("Reference"), _("Ranking group"), *criterion_header(criteria)]
+
+
+def criterion_rows(round_, run: RankingRun, criteria: list[Criterion]) -> Iterator[list]:
+    """One row per entry, its criterion means in the criteria's columns (blank where its rubric has none)."""
+    groups = {group.id: group for group in round_.groups}
+    rubric_codes = {group.id: {c.code: c.id for c in group.rubric.criteria} for group in round_.groups}
+    query = (select(Nomination.reference, RankingRow.group_id, RankingRow.criterion_means)
+             .join(Entry, Entry.id == RankingRow.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
+             .where(RankingRow.run_id == run.id).order_by(RankingRow.position))
+    for reference, group_id, means in db.session.execute(query):
+        by_criterion = {rubric_codes[group_id].get(code): value for code, value in (means or {}).items()}
+        yield [reference, localized(groups[group_id], "name"),
+               *(float(by_criterion[c.id]) if by_criterion.get(c.id) is not None else None for c in criteria)]
 
 
 def juror_labels(round_) -> dict[int, str]:
@@ -62,21 +87,36 @@ def juror_labels(round_) -> dict[int, str]:
     return {user_id: names.get(user_id, str(user_id)) for user_id in members}
 
 
-def score_matrix_rows(round_, run: RankingRun, labels: dict[int, str]) -> Iterator[list]:
-    """Juror × entry × criterion, submitted sheets only; a sheet a confirmed conflict took out is marked. Plain
-    rows streamed from one query: a national round has some 125,000 of them."""
+def score_matrix_header(criteria: list[Criterion]) -> list[str]:
+    return [_("Juror"), _("Reference"), *criterion_header(criteria), _("Sheet total"), _("Counted")]
+
+
+def score_matrix_rows(round_, run: RankingRun, labels: dict[int, str], criteria: list[Criterion]) -> Iterator[list]:
+    """One row per submitted sheet (entry × juror), its points in the criteria's columns; a sheet a confirmed
+    conflict took out is marked. Streamed from one plain query: a national round has some 25,000 sheets and
+    125,000 scores."""
     excluded = confirmed_pairs(round_)
     counted, not_counted = _("yes"), _("no: conflict")
-    query = (select(ScoreSheet.juror_id, Nomination.id, Nomination.reference, Criterion.code, Score.points,
-                    Score.max_points, ScoreSheet.total)
-             .join(Score, Score.sheet_id == ScoreSheet.id).join(Criterion, Criterion.id == Score.criterion_id)
+    column = {criterion.id: index for index, criterion in enumerate(criteria, start=2)}
+    query = (select(ScoreSheet.id, ScoreSheet.juror_id, Nomination.id, Nomination.reference, ScoreSheet.total,
+                    Score.criterion_id, Score.points)
+             .join(Score, Score.sheet_id == ScoreSheet.id)
              .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
              .join(RankingRow, RankingRow.entry_id == ScoreSheet.entry_id)
              .where(RankingRow.run_id == run.id, ScoreSheet.state == SheetState.SUBMITTED)
              .order_by(ScoreSheet.entry_id, ScoreSheet.juror_id, Score.position))
-    for juror_id, nomination_id, reference, code, points, maximum, total in db.session.execute(query):
-        yield [labels.get(juror_id, str(juror_id)), reference, code, points, maximum, total,
-               not_counted if (nomination_id, juror_id) in excluded else counted]
+    row, current = None, None
+    for sheet_id, juror_id, nomination_id, reference, total, criterion_id, points in db.session.execute(query):
+        if sheet_id != current:
+            if row is not None:
+                yield row
+            current = sheet_id
+            row = [labels.get(juror_id, str(juror_id)), reference, *([None] * len(criteria)), total,
+                   not_counted if (nomination_id, juror_id) in excluded else counted]
+        if criterion_id in column:
+            row[column[criterion_id]] = points
+    if row is not None:
+        yield row
 
 
 def conflict_rows(round_, labels: dict[int, str]) -> list[list]:

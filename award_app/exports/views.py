@@ -42,12 +42,13 @@ def results_workbook(decision: Decision) -> bytes:
     """Results, criterion means, the score matrix, conflicts and the timeline, from the frozen snapshot."""
     round_, run = decision.round, decision.ranking_run
     labels = services.juror_labels(round_)
+    criteria = services.round_criteria(round_)
     return builders.xlsx([
         (_("Results"), services.results_header(), services.results_rows(decision)),
-        (_("Criterion means"), [_("Reference"), _("Ranking group"), _("Criterion"), _("Maximum"), _("Mean")],
-         services.criterion_rows(run)),
-        (_("Score matrix"), [_("Juror"), _("Reference"), _("Criterion"), _("Points"), _("Maximum"), _("Sheet total"),
-                             _("Counted")], services.score_matrix_rows(round_, run, labels)),
+        (_("Criterion means"), services.criterion_means_header(criteria),
+         services.criterion_rows(round_, run, criteria)),
+        (_("Score matrix"), services.score_matrix_header(criteria),
+         services.score_matrix_rows(round_, run, labels, criteria)),
         (_("Conflicts"), [_("Juror"), _("Reference"), _("Kind"), _("Source"), _("State"), _("Reason")],
          services.conflict_rows(round_, labels)),
         (_("Timeline"), [_("Time (UTC)"), _("Action"), _("Object"), _("Id")], services.timeline_rows(round_)),

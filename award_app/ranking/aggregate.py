@@ -6,10 +6,11 @@ The council's rule book decides; this module only proposes. Every comparison use
 
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -23,6 +24,7 @@ FLAG_ORDER = (SPREAD, MISSING_SHEETS, NO_SHEETS, TIE_UNRESOLVED, BELOW_PRIZE_THR
 MEDIAN = "median"
 CHAIR = "chair"
 CRITERION_PREFIX = "criterion:"
+_ZERO = Fraction(0)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Sheet:
     juror_id: int
     points: Mapping[str, int]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.points.values())
 
@@ -98,12 +100,12 @@ class _Scored:
     def entry_id(self) -> int:
         return self.entry.entry_id
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         return two_decimals(self.mean)
 
     def criterion_mean(self, code: str) -> Fraction:
-        return self.criterion_means.get(code, Fraction(0))
+        return self.criterion_means.get(code, _ZERO)
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,17 @@ class _Decisions:
     tie_unresolved: bool = False
 
 
-def two_decimals(value: Fraction) -> Decimal:
+def two_decimals(value: Fraction | int) -> Decimal:
     """Round half up (ROUND_HALF_UP: halves away from zero) on the exact value, never on a float or a
     truncated decimal: 80.5 -> 80.50, 80.125 -> 80.13, 212/3 -> 70.67."""
-    cents = math.floor(abs(value) * 100 + Fraction(1, 2))
-    return Decimal(cents if value >= 0 else -cents).scaleb(-2)
+    return cents_to_decimal(value.numerator, value.denominator)
+
+
+def cents_to_decimal(numerator: int, denominator: int) -> Decimal:
+    """two_decimals of numerator / denominator (denominator > 0) in whole numbers: floor(|n| / d × 100 + 1/2)
+    is (200·|n| + d) // 2d."""
+    cents = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(cents if numerator >= 0 else -cents).scaleb(-2)
 
 
 def mean_total(totals: Sequence[int]) -> Fraction:
@@ -140,10 +148,11 @@ def median_total(totals: Sequence[int]) -> Fraction:
 
 def criterion_means(sheets: Sequence[Sheet]) -> Mapping[str, Fraction]:
     """A criterion missing from a sheet counts as 0 points, as it does in the sheet's total."""
-    codes = sorted({code for sheet in sheets for code in sheet.points})
-    return MappingProxyType(
-        {code: Fraction(sum(sheet.points.get(code, 0) for sheet in sheets), len(sheets)) for code in codes}
-    )
+    sums: dict[str, int] = {}
+    for sheet in sheets:
+        for code, points in sheet.points.items():
+            sums[code] = sums.get(code, 0) + points
+    return MappingProxyType({code: Fraction(sums[code], len(sheets)) for code in sorted(sums)})
 
 
 def _scored(entry: EntryScores, deciding: Mapping[int, Fraction] | None = None) -> _Scored:
@@ -166,14 +175,21 @@ def _tie_decision(higher: _Scored, lower: _Scored, criteria: Sequence[str]) -> s
     return CHAIR
 
 
-def _group_order_key(scored: _Scored, criteria: Sequence[str]) -> tuple:
-    tie_breaks = tuple(-scored.criterion_mean(code) for code in criteria)
-    return (-scored.mean, *tie_breaks, -scored.median, scored.entry_id)
+def _scaled_keys(scored: Sequence[_Scored], figures: Callable[[_Scored], tuple[Fraction, ...]]) -> dict[int, tuple]:
+    """Per entry: (−figure × d for each figure, entry_id), where d is the least common denominator of every
+    figure compared. Whole numbers sort exactly as the Fractions do, without a Fraction per comparison."""
+    values = {entry.entry_id: figures(entry) for entry in scored}
+    scale = math.lcm(*{value.denominator for row in values.values() for value in row})
+    return {entry_id: (*(-value.numerator * (scale // value.denominator) for value in row), entry_id)
+            for entry_id, row in values.items()}
 
 
 def _order_group(entries: Iterable[_Scored], criteria: Sequence[str]) -> list[_Scored]:
-    """Unresolved ties are listed by entry_id ascending: a deterministic order until the chair decides."""
-    return sorted(entries, key=lambda scored: _group_order_key(scored, criteria))
+    """The higher mean, then the higher means of the tie-break criteria in order, then the higher median.
+    Unresolved ties are listed by entry_id ascending: a deterministic order until the chair decides."""
+    entries = list(entries)
+    keys = _scaled_keys(entries, lambda s: (s.mean, *(s.criterion_mean(code) for code in criteria), s.median))
+    return sorted(entries, key=lambda scored: keys[scored.entry_id])
 
 
 def competition_ranks(decisions_between_neighbours: Sequence[str | None]) -> list[int]:
@@ -217,17 +233,14 @@ def _rank_group(ordered: list[_Scored], criteria: Sequence[str], rules: RankingR
     }
 
 
-def _cross_group_key(scored: _Scored) -> tuple:
-    return (-scored.mean, -scored.median, scored.entry_id)
-
-
 def _merge_category(group_orders: Iterable[list[_Scored]]) -> list[_Scored]:
     """One ASEAN category's order: each group keeps its own order (its tie-break criteria); between
     entries of different groups the higher mean, then the higher median, then the lower entry_id."""
     queues = [deque(order) for order in group_orders if order]
+    keys = _scaled_keys([scored for queue in queues for scored in queue], lambda s: (s.mean, s.median))
     merged: list[_Scored] = []
     while queues:
-        first = min(range(len(queues)), key=lambda index: _cross_group_key(queues[index][0]))
+        first = min(range(len(queues)), key=lambda index: keys[queues[index][0].entry_id])
         merged.append(queues[first].popleft())
         if not queues[first]:
             del queues[first]

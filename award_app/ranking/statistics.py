@@ -8,9 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from fractions import Fraction
+from functools import cache
+from itertools import repeat
+from operator import mul
 from types import MappingProxyType
 
-from award_app.ranking.aggregate import EntryScores, two_decimals
+from award_app.ranking.aggregate import EntryScores, cents_to_decimal, two_decimals
 
 GRAPH_NOT_CONNECTED = "graph_not_connected"
 JUROR_TOO_FEW_SHEETS = "juror_too_few_sheets"
@@ -44,16 +47,21 @@ class Reliability:
 # Trimmed mean
 
 
+@cache
+def _share(proportion: float) -> Fraction:
+    return Fraction(repr(proportion))
+
+
 def trimmed_mean(totals: Sequence[int], proportion: float = 0.2) -> Fraction | None:
     """Drops floor(n × proportion) lowest and as many highest totals and averages the rest, exactly;
     with fewer than 3 totals it is the plain mean. proportion must lie in [0, 0.5)."""
-    share = Fraction(repr(proportion))
+    share = _share(proportion)
     if not 0 <= share < Fraction(1, 2):
         raise ValueError(f"trimming proportion must lie in [0, 0.5): {proportion}")
     if not totals:
         return None
     ordered = sorted(totals)
-    cut = math.floor(len(ordered) * share) if len(ordered) >= 3 else 0
+    cut = len(ordered) * share.numerator // share.denominator if len(ordered) >= 3 else 0  # floor, exactly
     kept = ordered[cut : len(ordered) - cut]
     return Fraction(sum(kept), len(kept))
 
@@ -86,7 +94,7 @@ def _mean(values: Sequence[int]) -> Fraction:
 def _variance(values: Sequence[int]) -> Fraction:
     """Population variance (divides by n), exact: (n·Σv² − (Σv)²) / n², in whole numbers for whole points."""
     count, total = len(values), sum(values)
-    return Fraction(count * sum(value * value for value in values) - total * total, count * count)
+    return Fraction(count * sum(map(mul, values, values)) - total * total, count * count)
 
 
 def _sqrt(value: Fraction) -> Fraction:
@@ -132,44 +140,66 @@ def _max_total(max_total: Mapping[str, int] | int, group: str) -> int:
     return maximum
 
 
-def _normalised_points(entries: Sequence[EntryScores]) -> dict[int, Fraction]:
+def _juror_figures(entries: Sequence[EntryScores]) -> dict[int, tuple[int, int, Fraction]]:
+    """Per juror: (number of sheets, sum of totals, population standard deviation)."""
+    return {juror_id: (len(totals), sum(totals), _sqrt(_variance(totals)))
+            for juror_id, totals in _juror_totals(entries).items()}
+
+
+def _normalised_hundredths(entries: Sequence[EntryScores], max_total: Mapping[str, int] | int) -> dict[int, Decimal]:
     """Per entry: round mean of all totals + (mean of its jurors' z-scores) × pooled population standard
-    deviation of all totals, where z = (total − juror's mean) / juror's population standard deviation."""
-    by_juror = _juror_totals(entries)
-    all_totals = [total for totals in by_juror.values() for total in totals]
+    deviation of all totals, where z = (total − juror's mean) / juror's population standard deviation; then on
+    0–100 (points / max_total × 100, clipped to [0, 100]) and to 2 decimals.
+
+    Exact rational arithmetic on the 40-digit square roots, carried as whole numerators and denominators (a
+    Fraction per step costs a gcd each time): z = (total·n − sum)·q / (n·p) for a juror of n sheets whose
+    totals sum to `sum` and whose standard deviation is p/q."""
+    figures = _juror_figures(entries)
+    all_totals = [sheet.total for entry in entries for sheet in entry.sheets]
     if not all_totals:
         return {}
-    juror_mean = {juror_id: _mean(totals) for juror_id, totals in by_juror.items()}
-    juror_sd = {juror_id: _sqrt(_variance(totals)) for juror_id, totals in by_juror.items()}
+    z_terms = {juror_id: (count, total, sd.denominator, count * sd.numerator)
+               for juror_id, (count, total, sd) in figures.items()}
     round_mean, pooled_sd = _mean(all_totals), _sqrt(_variance(all_totals))
-    points: dict[int, Fraction] = {}
+    scores: dict[int, Decimal] = {}
     for entry in entries:
         if not entry.sheets:
             continue
-        z_scores = [(sheet.total - juror_mean[sheet.juror_id]) / juror_sd[sheet.juror_id] for sheet in entry.sheets]
-        points[entry.entry_id] = round_mean + sum(z_scores, Fraction(0)) / len(z_scores) * pooled_sd
-    return points
-
-
-def _on_hundred(points: Fraction, maximum: int) -> Fraction:
-    """Points expressed on 0–100 (points / max_total × 100), clipped to [0, 100]."""
-    return min(max(points / maximum * 100, Fraction(0)), Fraction(100))
+        z_sum, z_denominator = 0, 1
+        for sheet in entry.sheets:
+            count, total, numerator_factor, denominator = z_terms[sheet.juror_id]
+            z_sum = z_sum * denominator + (sheet.total * count - total) * numerator_factor * z_denominator
+            z_denominator *= denominator
+        # points = round_mean + z_sum / (z_denominator · m) × pooled_sd, as points_n / points_d
+        spread = z_denominator * len(entry.sheets) * pooled_sd.denominator
+        points_n = round_mean.numerator * spread + round_mean.denominator * z_sum * pooled_sd.numerator
+        points_d = round_mean.denominator * spread
+        on_hundred_n, on_hundred_d = 100 * points_n, points_d * _max_total(max_total, entry.group)
+        on_hundred_n = min(max(on_hundred_n, 0), 100 * on_hundred_d)
+        scores[entry.entry_id] = cents_to_decimal(on_hundred_n, on_hundred_d)
+    return scores
 
 
 def juror_offsets(entries: Iterable[EntryScores]) -> Mapping[int, Fraction]:
     """Per juror with at least one shared entry: the mean, over the entries it shares with other jurors, of
-    its total minus the mean of the other jurors' totals on that entry (points; positive = more lenient)."""
-    differences: dict[int, list[Fraction]] = defaultdict(list)
+    its total minus the mean of the other jurors' totals on that entry (points; positive = more lenient).
+    Summed exactly in whole numbers per number of other jurors: total − (others)/(m − 1) is
+    (total·(m − 1) − others)/(m − 1)."""
+    by_divisor: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    shared: dict[int, int] = defaultdict(int)
     for entry in entries:
-        totals = {sheet.juror_id: sheet.total for sheet in entry.sheets}
-        if len(totals) < 2:
+        if len(entry.sheets) < 2:
             continue
-        overall = sum(totals.values())
-        for juror_id, total in totals.items():
-            differences[juror_id].append(total - Fraction(overall - total, len(totals) - 1))
-    return MappingProxyType(
-        {juror_id: sum(diffs, Fraction(0)) / len(diffs) for juror_id, diffs in sorted(differences.items())}
-    )
+        others_count = len(entry.sheets) - 1
+        overall = sum(sheet.total for sheet in entry.sheets)
+        for sheet in entry.sheets:
+            by_divisor[sheet.juror_id][others_count] += sheet.total * others_count - (overall - sheet.total)
+            shared[sheet.juror_id] += 1
+    return MappingProxyType({
+        juror_id: sum((Fraction(value, divisor) for divisor, value in by_divisor[juror_id].items()), Fraction(0))
+        / shared[juror_id]
+        for juror_id in sorted(shared)
+    })
 
 
 def normalised_scores(entries: Sequence[EntryScores], max_total: Mapping[str, int] | int) -> Normalisation:
@@ -180,12 +210,7 @@ def normalised_scores(entries: Sequence[EntryScores], max_total: Mapping[str, in
     reasons = normalisation_reasons(entries)
     if reasons:
         return Normalisation(False, reasons, MappingProxyType({}), offsets)
-    groups = {entry.entry_id: entry.group for entry in entries}
-    scores = {
-        entry_id: two_decimals(_on_hundred(points, _max_total(max_total, groups[entry_id])))
-        for entry_id, points in _normalised_points(entries).items()
-    }
-    return Normalisation(True, (), MappingProxyType(scores), offsets)
+    return Normalisation(True, (), MappingProxyType(_normalised_hundredths(entries, max_total)), offsets)
 
 
 def offset_jurors(offsets: Mapping[int, Decimal], threshold: Decimal) -> frozenset[int]:
@@ -199,7 +224,7 @@ def offset_jurors(offsets: Mapping[int, Decimal], threshold: Decimal) -> frozens
 def _squared_differences(values: Sequence[int] | Sequence[Fraction]):
     """Sum of (v_i − v_j)² over all ordered pairs i ≠ j: 2(m·Σv² − (Σv)²); exact for whole numbers and Fractions."""
     total = sum(values)
-    return 2 * (len(values) * sum(value * value for value in values) - total * total)
+    return 2 * (len(values) * sum(map(mul, values, values)) - total * total)
 
 
 def alpha_interval(units: Sequence[Sequence[float | None]]) -> float | None:
@@ -213,7 +238,7 @@ def alpha_interval(units: Sequence[Sequence[float | None]]) -> float | None:
     values = [value for unit in pairable for value in unit]
     if len(values) < 2:
         return None
-    if not all(isinstance(value, int) for value in values):  # points are whole numbers: the fast path below
+    if not all(map(isinstance, values, repeat(int))):  # points are whole numbers: the fast path below
         pairable = [[Fraction(value) for value in unit] for unit in pairable]
         values = [value for unit in pairable for value in unit]
     expected = _squared_differences(values)

@@ -111,8 +111,9 @@ def criterion_names(round_: Round) -> dict[str, str]:
 def _charts(round_: Round, run) -> dict:
     """Distributions of the submitted totals per juror and of the points per criterion, from the figures kept
     with the run when it was computed (a run computed before they were kept has them worked out again)."""
-    figures = run.parameters.get("charts") or services.chart_figures(
-        round_, services.entry_scores(round_, [row.entry for row in services.run_rows(run)]))
+    figures = run.parameters.get("charts") or services.chart_figures(round_, services.entry_scores(
+        round_, [services.Competitor(row.entry_id, row.entry.nomination_id, row.group.code)
+                 for row in services.run_rows(run)]))
     names = {m.user_id: m.user.full_name for m in council(round_)}
     staff = can_list_rounds(current_user)
     by_juror = sorted((int(j), totals) for j, totals in figures["totals"].items())
@@ -216,5 +217,5 @@ def compute(round_id: int):
         abort(404)
     run = services.compute(round_, actor=current_user._get_current_object())
     db.session.commit()
-    flash(_("The ranking is computed from %(n)d entries.", n=len(run.rows)), "success")
+    flash(_("The ranking is computed from %(n)d entries.", n=services.run_row_count(run)), "success")
     return redirect(url_for("ranking.show", round_id=round_.id))

@@ -2,9 +2,15 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import openpyxl
+from sqlalchemy import select
 
+from award_app.extensions import db
+from award_app.jury.models import Conflict, ConflictKind, ConflictSource, ConflictStatus
+from award_app.nominations.models import Entry
+from award_app.scoring.models import ScoreSheet
 from tests.helpers import login
 from tests.nominations.factories import approve, council_round, staff
 
@@ -72,3 +78,34 @@ def test_a_large_export_is_prepared_as_a_job_in_the_language_of_who_asked(app):
         workbook = openpyxl.load_workbook(io.BytesIO(download.data))
     assert workbook.sheetnames[0] == "Results"
     assert first.reference in [row[2] for row in workbook["Results"].iter_rows(values_only=True)]
+
+
+def test_the_score_matrix_has_one_row_per_sheet_with_a_column_per_criterion(app):
+    round_, (first, second), secretariat = approved_round()
+    workbook = openpyxl.load_workbook(io.BytesIO(
+        client_for(app, secretariat).get(f"/exports/round/{round_.id}/results.xlsx").data))
+    criteria = [c for rubric in round_.rubrics for c in rubric.criteria]
+    names = [f"{c.name_vi} (/{c.max_points})" for c in criteria]
+    matrix = list(workbook.worksheets[2].iter_rows(values_only=True))
+    assert list(matrix[0][2:2 + len(criteria)]) == names
+    by_reference = {row[1]: row for row in matrix[1:]}
+    assert len(matrix) == 1 + 2 and set(by_reference) == {first.reference, second.reference}
+    assert by_reference[first.reference][2:] == (22, 24, 23, 21, 90, "có")
+    assert by_reference[second.reference][2:] == (15, 18, 17, 19, 69, "có")
+    means = list(workbook.worksheets[1].iter_rows(values_only=True))
+    assert list(means[0][2:]) == names
+    assert {row[0]: row[2:] for row in means[1:]}[first.reference] == (22.0, 24.0, 23.0, 21.0)
+
+
+def test_a_sheet_a_confirmed_conflict_took_out_is_marked_in_the_score_matrix(app):
+    round_, (first, second), secretariat = approved_round()
+    sheet = db.session.scalar(select(ScoreSheet).join(Entry).where(Entry.nomination_id == second.id))
+    db.session.add(Conflict(round_id=round_.id, nomination_id=second.id, juror_id=sheet.juror_id,
+                            kind=ConflictKind.FAMILY, source=ConflictSource.DECLARED, status=ConflictStatus.CONFIRMED,
+                            decided_by_id=secretariat.id, decided_at=datetime.now(UTC),
+                            decision_reason="Con gái của giám khảo học tại trường."))
+    db.session.commit()
+    workbook = openpyxl.load_workbook(io.BytesIO(
+        client_for(app, secretariat).get(f"/exports/round/{round_.id}/results.xlsx").data))
+    counted = {row[1]: row[-1] for row in list(workbook.worksheets[2].iter_rows(values_only=True))[1:]}
+    assert counted == {first.reference: "có", second.reference: "không: xung đột lợi ích"}

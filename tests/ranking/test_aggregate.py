@@ -406,3 +406,38 @@ def test_asean_nominees_stay_within_the_quota_and_above_the_threshold(entries, r
 def test_the_result_does_not_depend_on_the_order_of_the_input(data, entries, ranking_rules):
     shuffled = data.draw(st.permutations(entries))
     assert rank_entries(shuffled, ranking_rules) == rank_entries(entries, ranking_rules)
+
+
+def test_equal_means_over_different_numbers_of_sheets_are_a_tie_and_the_criteria_decide_exactly():
+    # 150/2 = 225/3 = 75 exactly; c1 means 61/2 = 30.50 against 92/3 = 30.67: the three-sheet entry is higher.
+    two_sheets = entry(1, (sheet(1, 31, 30, 14), sheet(2, 30, 30, 15)))
+    three_sheets = entry(2, (sheet(1, 31, 30, 14), sheet(2, 31, 30, 14), sheet(3, 30, 30, 15)))
+    result = rank_entries([two_sheets, three_sheets], rules())
+    assert [(r.entry_id, r.rank, r.tie_break) for r in result] == [(2, 1, "criterion:c1"), (1, 2, "criterion:c1")]
+    assert result[0].mean == result[1].mean == 75
+
+
+def test_means_a_sixth_apart_over_different_numbers_of_sheets_are_not_a_tie():
+    # 151/2 = 75.5 against 226/3 = 75.33…: the mean decides, whatever the criteria say.
+    higher = entry(1, (sheet(1, 1, 60, 15), sheet(2, 0, 60, 15)))
+    lower = entry(2, (sheet(1, 40, 20, 15), sheet(2, 40, 20, 15), sheet(3, 41, 20, 15)))
+    result = rank_entries([lower, higher], rules())
+    assert [(r.entry_id, r.rank, r.tie_break) for r in result] == [(1, 1, None), (2, 2, None)]
+
+
+@property_settings
+@given(random_entries(), random_rules)
+def test_each_group_is_ordered_by_the_exact_mean_criteria_and_median_then_entry_id(entries, ranking_rules):
+    """The rule book's order, worked out here with Fractions, against the ranking's whole-number keys."""
+    result = rank_entries(entries, ranking_rules)
+    for group in RANDOM_GROUPS:
+        ranked = [r for r in result if r.group == group.code and r.rank is not None]
+
+        def rule_book(ranked_entry: RankedEntry, criteria=group.tie_break_criteria) -> tuple:
+            means = tuple(-ranked_entry.criterion_means.get(code, Fraction(0)) for code in criteria)
+            return (-ranked_entry.mean, *means, -ranked_entry.median, ranked_entry.entry_id)
+
+        assert [r.entry_id for r in ranked] == [r.entry_id for r in sorted(ranked, key=rule_book)]
+        for r in ranked:
+            totals = sorted(sheet.total for e in entries if e.entry_id == r.entry_id for sheet in e.sheets)
+            assert r.mean == Fraction(sum(totals), len(totals))

@@ -13,6 +13,8 @@ from award_app.ranking.statistics import (
     alpha_for_round,
     alpha_interval,
     describe_alpha,
+    juror_offsets,
+    normalisation_reasons,
     normalised_scores,
     offset_jurors,
     trimmed_mean,
@@ -373,3 +375,65 @@ def test_alpha_agrees_with_the_krippendorff_package(table: list[list[float | Non
     data = np.array([[np.nan if value is None else value for value in coder] for coder in table], dtype=float)
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
     assert alpha == pytest.approx(expected, abs=1e-9)
+
+
+def _exact_sqrt(value: Fraction) -> Fraction:
+    from decimal import Context
+
+    return Fraction((Decimal(value.numerator) / Decimal(value.denominator)).sqrt(Context(prec=40)))
+
+
+def _rule_book_normalisation(entries: list[EntryScores], maximum: int) -> dict[int, Decimal]:
+    """The definition, step by step in Fractions: z = (total − juror mean) / juror SD (population, square roots
+    to 40 digits); score = round mean + mean z × pooled SD, on 0–100, clipped, rounded half up to 2 decimals."""
+    by_juror: dict[int, list[int]] = {}
+    for e in entries:
+        for s in e.sheets:
+            by_juror.setdefault(s.juror_id, []).append(s.total)
+
+    def mean(values):
+        return Fraction(sum(values), len(values))
+
+    def sd(values):
+        m = mean(values)
+        return _exact_sqrt(sum(((v - m) ** 2 for v in values), Fraction(0)) / len(values))
+
+    everything = [t for totals in by_juror.values() for t in totals]
+    result = {}
+    for e in entries:
+        z = [(s.total - mean(by_juror[s.juror_id])) / sd(by_juror[s.juror_id]) for s in e.sheets]
+        points = mean(everything) + sum(z, Fraction(0)) / len(z) * sd(everything)
+        on_hundred = min(max(points / maximum * 100, Fraction(0)), Fraction(100))
+        result[e.entry_id] = Decimal(math.floor(on_hundred * 100 + Fraction(1, 2))).scaleb(-2)
+    return result
+
+
+@st.composite
+def incomplete_designs(draw: st.DrawFn) -> list[EntryScores]:
+    """Five jurors, each entry scored by two to four of them; every juror scores at least three entries."""
+    rows = {}
+    for entry_id in range(1, draw(st.integers(min_value=4, max_value=9)) + 1):
+        jurors = draw(st.lists(st.integers(1, 5), min_size=2, max_size=4, unique=True))
+        rows[entry_id] = {juror: draw(st.integers(min_value=0, max_value=60)) for juror in jurors}
+    entries = design(rows)
+    assume(normalisation_reasons(entries) == ())
+    return entries
+
+
+@property_settings
+@given(incomplete_designs())
+def test_normalisation_is_the_exact_rule_book_figure(entries: list[EntryScores]) -> None:
+    assert dict(normalised_scores(entries, 60).scores) == _rule_book_normalisation(entries, 60)
+
+
+@property_settings
+@given(incomplete_designs())
+def test_offsets_are_the_exact_mean_difference_to_the_other_jurors(entries: list[EntryScores]) -> None:
+    differences: dict[int, list[Fraction]] = {}
+    for e in entries:
+        totals = {s.juror_id: s.total for s in e.sheets}
+        for juror, total in totals.items():
+            others = [t for j, t in totals.items() if j != juror]
+            differences.setdefault(juror, []).append(total - Fraction(sum(others), len(others)))
+    expected = {juror: sum(d, Fraction(0)) / len(d) for juror, d in differences.items()}
+    assert dict(juror_offsets(entries)) == expected
