@@ -6,6 +6,8 @@ environment and the URL fetcher. The QR code is inline SVG, so a render fetches 
 the fetcher only exists to refuse anything a template might reference outside ``award_app/static``.
 """
 
+import atexit
+import gc
 import mimetypes
 import threading
 import unicodedata
@@ -120,7 +122,16 @@ def _shared_resources() -> _Resources:
                 stylesheet = weasyprint.CSS(filename=str(STYLESHEET), font_config=font_config,
                                             url_fetcher=fetcher)
                 _resources = _Resources(fetcher, font_config, stylesheet)
+                atexit.register(_release_resources)
     return _resources
+
+
+def _release_resources() -> None:
+    """Free the Pango objects while the interpreter is whole: left to its final garbage collection, their
+    cffi finalizers can run after GLib's type system is gone and crash the process at exit (seen here)."""
+    global _resources
+    _resources = None
+    gc.collect()
 
 
 def url_fetcher(url: str):

@@ -5,6 +5,7 @@ import logging
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from dataclasses import replace
 from datetime import date
@@ -278,3 +279,15 @@ def test_no_fonttools_fallback_and_no_weasyprint_warnings(caplog):
     assert records, "the weasyprint logger captured nothing: the check would be meaningless"
     assert not [r.getMessage() for r in records if "fonttools" in r.getMessage().lower()]
     assert not [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+
+
+def test_a_process_that_rendered_a_certificate_exits_cleanly():
+    """Pango objects left to the interpreter's last garbage collection crashed the process at exit (a worker,
+    a pool's process, `make run` stopped): the shared resources are released before that."""
+    script = ("import award_app.certificates.services\n"
+              "from tests.certificates.test_render import SAMPLE\n"
+              "from award_app.certificates.render import render_certificate\n"
+              "render_certificate(SAMPLE)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[2],  # nosec B603
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
