@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from award_app.approval.models import Decision
 from award_app.audit.services import record
-from award_app.certificates import signing
 from award_app.certificates.models import Certificate
 from award_app.certificates.render import CertificateData, render_certificate
+from award_app.certificates.signing import render_signed
 from award_app.extensions import db
 from award_app.jobs.services import keep_bytes, register
 from award_app.nominations.models import Entry, Nomination
@@ -79,13 +79,6 @@ POOL_FROM = 40
 def _render_order(certificate: Certificate) -> tuple:
     key, cert = current_app.config.get("CERTIFICATE_SIGNING_KEY"), current_app.config.get("CERTIFICATE_SIGNING_CERT")
     return certificate_data(certificate), key, cert, certificate.entry.nomination.round.organiser_name
-
-
-def render_signed(order: tuple) -> bytes:
-    """One certificate's PDF, signed when a key and a certificate are given; runs in a pool's process too."""
-    data, key, cert, organiser = order
-    body = render_certificate(data)
-    return signing.sign(body, key, cert, organiser) if key and cert else body
 
 
 def render_many(orders: list[tuple], progress=None) -> list[bytes]:
