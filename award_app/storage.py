@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +68,7 @@ class Staged:
         self.path.unlink(missing_ok=True)
 
 
-class Storage:
+class Storage(ABC):
     """The interface; `LocalStorage` and `S3Storage` implement it."""
 
     staging_directory: Path | None = None
@@ -116,31 +117,38 @@ class Storage:
         with self.open(key) as file:
             return file.read()
 
+    @abstractmethod
     def open(self, key: str) -> BinaryIO:
         """A seekable binary file; raises FileNotFoundError for a missing key."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def exists(self, key: str) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def size(self, key: str) -> int:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def delete(self, key: str) -> None:
         """Removes the key; a missing key is not an error."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def list_keys(self) -> Iterator[str]:
         """Every kept key, sorted; staging files are not keys."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def send(self, key: str, *, mimetype: str, download_name: str | None = None, as_attachment: bool = True,
              max_age: int | None = None) -> Response:
         """The file as a response (404 when missing); an attachment unless a view serves a re-encoded image."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _keep_staged(self, path: Path, key: str) -> None:
-        raise NotImplementedError
+        ...
 
 
 def _nosniff(response: Response) -> Response:
