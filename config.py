@@ -28,6 +28,8 @@ class Config:
     # process once the response is ready; True runs it inside the request, which then answers only when
     # the work is done (the tests' client expects the job finished when the POST returns).
     JOBS_RUN_INLINE = False
+    # How often a job's page asks for its progress.
+    JOB_PROGRESS_POLL_SECONDS = 2.0
     # Flask-WTF tokens live as long as the session: a juror writing long comments keeps the form.
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -119,6 +121,7 @@ class ProductionConfig(Config):
         if config["REDIS_URL"]:
             config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
         config["JOBS_RUN_INLINE"] = env.get("JOBS_RUN_INLINE", "0") == "1"
+        config["JOB_PROGRESS_POLL_SECONDS"] = float(env.get("JOB_PROGRESS_POLL_SECONDS", "2"))
         config["TRUSTED_PROXIES"] = int(env.get("TRUSTED_PROXIES", "0"))
         config["UPLOAD_FOLDER"] = env.get("UPLOAD_FOLDER", Config.UPLOAD_FOLDER)
         config["STORAGE_BACKEND"] = env.get("STORAGE_BACKEND") or "local"

@@ -1,9 +1,9 @@
-// A job's progress (bulk certificates, big exports) asked of the server every 2 s and shown without reloading
+// A job's progress (bulk certificates, big exports) asked of the server every few seconds (the box's
+// data-poll-ms, from JOB_PROGRESS_POLL_SECONDS; 2 s by default) and shown without reloading
 // the page; when the job is done the bar becomes the download link, when it failed the error shows. Without
 // JavaScript the page refreshes itself instead (its <noscript> refresh).
 (function () {
   "use strict";
-  var EVERY = 2000;
 
   function paragraph(text, className, role) {
     var node = document.createElement("p");
@@ -30,6 +30,7 @@
   }
 
   function follow(box) {
+    var EVERY = parseInt(box.dataset.pollMs, 10) || 2000;
     var bar = box.querySelector("progress");
     var text = box.querySelector("[data-job-text]");
     function poll() {
