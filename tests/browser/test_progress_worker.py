@@ -13,7 +13,6 @@ import os
 import re
 import uuid
 import zipfile
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -22,12 +21,9 @@ from award_app import create_app
 from award_app.certificates.models import Certificate
 from award_app.extensions import db
 from award_app.jobs import tasks
-from award_app.jury import services as jury
-from award_app.ranking import services as ranking
-from award_app.rounds.models import RoundState
 from award_app.rounds.services import seed_reference_data
 from tests.helpers import PASSWORD
-from tests.nominations.factories import advance, approve, score, scoring_round, staff
+from tests.nominations.factories import approve, council_round, staff
 from tests.servers import BIN, REDIS_URL, Processes, forget_redis_keys, redis_or_skip
 
 PRIZES = 80  # a few seconds of drawing, even by a pool of processes
@@ -49,19 +45,8 @@ WATCH = """() => {
 
 def approved_round_of(prizes: int):
     """An approved round with `prizes` prize-winning entries and no certificate issued yet."""
-    round_, dossiers, secretariat, council = scoring_round(prizes)
-    for tier in round_.tiers:
-        tier.count_per_group = prizes if tier.by_rank else 0
-    for nomination in dossiers:
-        score(nomination, council[0], (22, 24, 23, 21))
-    run = ranking.compute(round_, actor=secretariat)
-    db.session.commit()
-    advance(round_, RoundState.COUNCIL)
-    members = [m for m in jury.council(round_) if m.is_active]
-    ranking.record_meeting(round_, held_on=date(2026, 12, 10), present_ids=[m.user_id for m in members],
-                           votes_for=len(members), votes_against=0, minutes="Hội đồng thống nhất đề xuất.",
-                           actor=next(m.user for m in members if m.is_chair))
-    db.session.commit()
+    round_, _dossiers, secretariat, _council, run = council_round(((22, 24, 23, 21),) * prizes,
+                                                                   prizes_per_group=prizes)
     approve(round_, run, staff("approver"))
     return round_, secretariat
 

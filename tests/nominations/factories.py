@@ -239,9 +239,13 @@ def scoring_round(count: int = 2, jurors: int = 1, *, names: tuple[str, ...] | N
 
 
 def council_round(points: tuple[tuple[int, ...], ...] = ((22, 24, 23, 21), (15, 18, 17, 19)), *,
-                  names: tuple[str, ...] | None = None):
-    """A round in the council stage: scored, ranked, ready for approval."""
+                  names: tuple[str, ...] | None = None, prizes_per_group: int | None = None):
+    """A round in the council stage: scored, ranked, ready for approval (with `prizes_per_group` prizes of each
+    rank-based tier per group, when given)."""
     round_, dossiers, secretariat, council = scoring_round(len(points), names=names)
+    if prizes_per_group is not None:
+        for tier in round_.tiers:
+            tier.count_per_group = prizes_per_group if tier.by_rank else 0
     for nomination, given in zip(dossiers, points, strict=True):
         score(nomination, council[0], given)
     run = ranking.compute(round_, actor=secretariat)
