@@ -5,6 +5,7 @@ moto on 127.0.0.1 (each test under its own prefix)."""
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -97,16 +98,18 @@ def _storage_settings(request, tmp_path) -> dict:
     return {"STORAGE_BACKEND": "local", "UPLOAD_FOLDER": str(tmp_path / "uploads")}
 
 
-@pytest.fixture(params=DATABASES)
-def app(request, tmp_path):
-    # A file, as in production: each session has its own connection, WAL and BEGIN IMMEDIATE apply.
-    url = request.getfixturevalue("postgres_database") if request.param == "postgresql" \
-        else f"sqlite:///{tmp_path / 'test.db'}"
+@contextmanager
+def seeded_app(request, folder, database: str = "sqlite", **settings):
+    """An app in its own app context on an empty, seeded database: a SQLite file in `folder` (as in
+    production: each session has its own connection, WAL and BEGIN IMMEDIATE apply) or this run's
+    PostgreSQL database."""
+    url = request.getfixturevalue("postgres_database") if database == "postgresql" \
+        else f"sqlite:///{folder / 'test.db'}"
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads"), **_storage_settings(request, tmp_path)})
+                      "UPLOAD_FOLDER": str(folder / "uploads"), **settings})
     app.test_client_class = RequestClient
     with app.app_context():
-        if request.param == "postgresql":
+        if database == "postgresql":
             _empty_postgres()
         else:
             db.create_all()
@@ -115,6 +118,12 @@ def app(request, tmp_path):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, tmp_path):
+    with seeded_app(request, tmp_path, request.param, **_storage_settings(request, tmp_path)) as app:
+        yield app
 
 
 @pytest.fixture

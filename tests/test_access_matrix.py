@@ -31,9 +31,8 @@ from award_app.nominations import services as nominations
 from award_app.ranking import services as ranking
 from award_app.rounds import services as rounds
 from award_app.rounds.models import CalendarDay, Programme, ProgrammeCode, RoundState
-from award_app.rounds.services import seed_reference_data
 from tests.access_matrix import COLUMNS, rows
-from tests.conftest import DATABASES, RequestClient, _empty_postgres
+from tests.conftest import DATABASES, seeded_app
 from tests.helpers import csrf_token, login
 from tests.nominations.factories import (
     CITY,
@@ -252,25 +251,12 @@ def build_world() -> World:
 def world_app(request, tmp_path_factory):
     """One app and one world per database, for every cell of the matrix."""
     folder = tmp_path_factory.mktemp(f"access-{request.param}")
-    url = request.getfixturevalue("postgres_database") if request.param == "postgresql" \
-        else f"sqlite:///{folder / 'test.db'}"
-    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": str(folder / "uploads")})
-    app.test_client_class = RequestClient
-    with app.app_context():
-        if request.param == "postgresql":
-            _empty_postgres()
-        else:
-            db.create_all()
-        seed_reference_data()
-        db.session.commit()
+    with seeded_app(request, folder, request.param) as app:
         world = build_world()
         for user in [*world.people.values(), *world.owners.values()]:
             _client(app, world, user)  # signing in records the time: done before the world's fingerprint
         world.fingerprint = _fingerprint()
         yield app, world
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _person(world: World, row: dict, column: str):

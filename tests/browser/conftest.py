@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from award_app import create_app
-from award_app.extensions import db
-from award_app.rounds.services import seed_reference_data
+from tests.conftest import seeded_app
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -66,17 +64,10 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(request, tmp_path):
     """The app on its own SQLite file, seeded; the test adds its data inside this app context."""
-    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}",
-                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
-    with app.app_context():
-        db.create_all()
-        seed_reference_data()
-        db.session.commit()
+    with seeded_app(request, tmp_path) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
