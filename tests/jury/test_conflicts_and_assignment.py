@@ -147,6 +147,7 @@ def test_an_invited_juror_sees_nothing_before_accepting(app, make_user):
     assert client.get(f"/jury/round/{round_.id}/declaration").status_code == 404
     assert client.get("/scoring/").status_code == 404
     token = services.invitation_token(membership)
-    assert submit(client, f"/jury/invitations/{token}").status_code == 302
+    accepted = submit(client, f"/jury/invitations/{token}")
+    assert accepted.location.endswith(f"/jury/round/{round_.id}/declaration")
     assert client.get(f"/jury/round/{round_.id}/declaration").status_code == 200
     assert client.get("/jury/invitations/not-a-token").status_code == 404
