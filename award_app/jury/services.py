@@ -280,10 +280,11 @@ def blocking_pairs(round_: Round) -> set[tuple[int, int]]:
         Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
 
 
-def confirmed_pairs(round_: Round) -> set[tuple[int, int]]:
-    """Pairs whose juror has lost access to the dossier and whose score does not count."""
+def set_aside_pairs(round_: Round) -> set[tuple[int, int]]:
+    """Pairs whose juror has lost access to the dossier and whose score does not count (Conflict.sets_juror_aside:
+    confirmed, or declared and not decided yet)."""
     return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
-        Conflict.round_id == round_.id, Conflict.status == ConflictStatus.CONFIRMED))}
+        Conflict.round_id == round_.id, Conflict.sets_juror_aside()))}
 
 
 def _dossier_facts(nomination: Nomination) -> conflicts.DossierFacts:

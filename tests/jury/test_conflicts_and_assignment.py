@@ -89,7 +89,7 @@ def test_a_confirmed_conflict_removes_access_and_score_and_can_be_undone(app, ma
     services.decide_conflict(conflict, True, "Đã cùng làm dự án năm 2023", actor=secretariat)
     db.session.commit()
     assert not is_assigned(juror, dossiers[0])
-    assert (dossiers[0].id, juror.id) in services.confirmed_pairs(round_)
+    assert (dossiers[0].id, juror.id) in services.set_aside_pairs(round_)
     services.decide_conflict(conflict, False, "Nhầm lẫn: dự án khác", actor=secretariat)
     db.session.commit()
     assert conflict.status == ConflictStatus.REJECTED and is_assigned(juror, dossiers[0])

@@ -46,6 +46,7 @@ def test_declaring_a_conflict_keeps_the_submitted_sheet_as_it_was_until_the_secr
     assert conflict.status == ConflictStatus.PENDING
     assert stored(sheet) == before and before[0] == SheetState.SUBMITTED
     assert _counted_jurors(round_) == {second.id}  # set aside while the secretariat decides
+    assert (conflict.nomination_id, first.id) in jury.set_aside_pairs(round_)  # and marked so in the exports
 
 
 def test_after_a_rejected_conflict_the_sheet_stays_submitted_and_locked(app):
@@ -64,6 +65,7 @@ def test_after_a_rejected_conflict_the_sheet_stays_submitted_and_locked(app):
     assert autosaved.status_code >= 400
     assert stored(sheet) == before  # 81 stays 81
     assert _counted_jurors(round_) == {first.id, second.id}
+    assert jury.set_aside_pairs(round_) == set()
 
 
 def test_a_confirmed_conflict_takes_the_sheet_out_of_the_score(app):
