@@ -147,8 +147,7 @@ def accept(token: str):
         flash(_("Welcome to the council. Declare your conflicts of interest before opening any dossier."),
               "success")
         return redirect(url_for("jury.declaration", round_id=membership.round_id))
-    return render_template("jury/accept.html", membership=membership, form=form,
-                           days=current_app.config["INVITATION_DAYS"])
+    return render_template("jury/accept.html", membership=membership, form=form)
 
 
 # -- declarations and conflicts ----------------------------------------------------------------
