@@ -59,6 +59,8 @@ class Config:
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
+    # A council invitation link works once, for the signed-in invitee, within this many days of being sent.
+    INVITATION_DAYS = 7
     # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.
     CERTIFICATE_SIGNING_KEY: str | None = None
     CERTIFICATE_SIGNING_CERT: str | None = None

@@ -41,8 +41,9 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
     city-round      a City round, open, with an indicator; city-dossier is own's draft with an entry (city-entry)
                     and an indicator value
     user, token, invitation, code, honoured, calendar-day, file: another account, a password-reset link,
-                    a council invitation not yet accepted, a certificate's code, a name on the honoured list,
-                    a holiday, a stylesheet; none: the URL names no object
+                    a council invitation not yet accepted (own: the invitee, a staff account; invitation-of: its
+                    membership), a certificate's code, a name on the honoured list, a holiday, a stylesheet;
+                    none: the URL names no object
 
 A POST row is checked for the cells that refuse (4 and L): the answer, and that nothing changed.
 """
@@ -107,8 +108,8 @@ exports.results_xlsx_job           POST published-round L    4   4     4    4   
 jobs.result                        GET  job             L    4   4     4    4    A   4   4    4    4     4    4   4
 jobs.show                          GET  job             L    4   4     4    4    A   4   4    4    4     4    4   4
 jobs.status                        GET  job             L    4   4     4    4    A   4   4    4    4     4    4   4
-jury.accept                        GET  invitation      A    A   A     A    A    A   A   A    A    A     A    A   A
-jury.accept                        POST invitation      A    A   A     A    A    A   A   A    A    A     A    A   A
+jury.accept                        GET  invitation      L    A   4     4    4    4   4   4    4    4     4    4   4
+jury.accept                        POST invitation      L    A   4     4    4    4   4   4    4    4     4    4   4
 jury.assignments                   GET  score-round     L    4   4     4    4    A   4   4    4    4     4    4   4
 jury.assignments                   POST score-round     L    4   4     4    4    A   4   4    4    4     4    4   4
 jury.auto_assign                   POST score-round     L    4   4     4    4    A   4   4    4    4     4    4   4
@@ -122,6 +123,7 @@ jury.decide_conflict               POST conflict        L    4   4     4    4   
 jury.declaration                   GET  score-round     L    4   4     4    4    4   A   A    A    A     4    4   4
 jury.declaration                   POST score-round     L    4   4     4    4    4   A   A    A    A     4    4   4
 jury.send_digests                  POST score-round     L    4   4     4    4    A   4   4    4    4     4    4   4
+jury.resend_invitation             POST invitation-of   L    4   4     4    4    A   4   4    4    4     4    4   4
 jury.toggle_pin                    POST assignment      L    4   4     4    4    A   4   4    4    4     4    4   4
 jury.unassign                      POST assignment      L    4   4     4    4    A   4   4    4    4     4    4   4
 jury.withdraw_member               POST membership      L    4   4     4    4    A   4   4    4    4     4    4   4

@@ -198,6 +198,8 @@ def build_world() -> World:
         invited = jury.invite_member(scoring_, staff(full_name="Giám khảo mời"), is_chair=False, actor=secretariat)
         db.session.commit()
         objects["invitation"] = {"token": jury.invitation_token(invited)}
+        objects["invitation-of"] = {"membership_id": invited.id}
+        world.owners["invitation"] = world.owners["invitation-of"] = invited.user
 
     council_round, _mine, _run = _scored(4, world, secretariat)
     objects["council-round"] = {"round_id": council_round.id}

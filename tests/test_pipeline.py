@@ -123,18 +123,29 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
                   {"outcome": "ineligible", "reason": reason}).status_code == 302
     assert reason in late.get(f"/nominations/{rejected.id}").get_data(as_text=True)
 
-    # 3. The secretariat invites the council; each juror accepts by the e-mailed link and chooses a password.
+    # 3. The secretariat invites the council. Each juror, a new account, chooses a first password through the
+    # reset link (the invitation link signs nobody in), then, signed in, accepts the invitation.
     jurors = []
     for n, name in enumerate(("Đặng Thu Hà", "Hoàng Văn Nam", "Bùi Thị Lan"), start=1):
+        email = f"giamkhao{n}@vien.vn"
         response = submit(staff, f"/jury/round/{round_.id}/council", {
-            "email": f"giamkhao{n}@vien.vn", "full_name": name, "organisation": "Viện Môi trường",
+            "email": email, "full_name": name, "organisation": "Viện Môi trường",
             "expertise": ["eco_school"], "is_chair": "y" if n == 1 else ""})
         assert response.status_code == 302
-        mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == f"giamkhao{n}@vien.vn")).one()
-        link = re.search(r"http://[^/]+(/jury/invitations/\S+)", mail.body).group(1)
+        mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email,
+                                                              OutboxMessage.kind == "council_invitation")).one()
+        link = re.search(r"/jury/invitations/\S+", mail.body).group(0)
         juror = app.test_client()
+        assert juror.get(link).location.split("?")[0].endswith("/accounts/login")
         assert juror.get("/scoring/").status_code == 302  # nothing to see before accepting
-        response = submit(juror, link, {"password": "mat-khau-giam-khao", "confirm": "mat-khau-giam-khao"})
+        submit(juror, "/accounts/reset", {"email": email})
+        mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email,
+                                                              OutboxMessage.kind == "password_reset")).one()
+        reset = re.search(r"/accounts/reset/\S+", mail.body).group(0)
+        assert submit(juror, reset, {"password": "mat-khau-giam-khao", "confirm": "mat-khau-giam-khao"}).status_code \
+            == 302
+        fresh = re.search(r'/jury/invitations/[^"]+', juror.get("/").get_data(as_text=True)).group(0)
+        response = submit(juror, fresh)
         assert response.status_code == 302 and "/declaration" in response.location
         jurors.append(juror)
     # …and the secretariat assigns three jurors to each eligible dossier, automatically.

@@ -131,6 +131,9 @@ class CouncilMembership(db.Model):
     # At most this many dossiers, when set; otherwise loads are balanced.
     cap: Mapped[int | None]
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The random part of the invitation link now in force: replaced when the invitation is sent again and
+    # cleared on acceptance, so an older or used link no longer matches.
+    invitation_nonce: Mapped[str | None] = mapped_column(String(64))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

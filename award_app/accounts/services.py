@@ -1,5 +1,6 @@
 """Registration, sign-in, staff accounts and roles. Services flush; the caller commits."""
 
+import hashlib
 import secrets
 
 from flask import current_app
@@ -154,3 +155,8 @@ def user_from_reset_token(token: str, *, max_age: int) -> User | None:
         return None
     return user
 
+
+def password_fingerprint(user: User) -> str:
+    """A short digest of the stored password hash, for links that must die when the password changes; it
+    reveals nothing of the hash."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]

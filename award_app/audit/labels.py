@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "conflicts.declared": _l("Conflicts of interest declared"),
     "conflicts.detected": _l("Conflicts of interest detected"),
     "council.invitation_accepted": _l("Council invitation accepted"),
+    "council.invitation_refused": _l("Council invitation link refused"),
+    "council.invitation_resent": _l("Council invitation sent again"),
     "council.meeting_recorded": _l("Council meeting recorded"),
     "council.member_invited": _l("Council member invited"),
     "council.member_withdrawn": _l("Council member withdrawn"),

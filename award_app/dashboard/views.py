@@ -16,6 +16,7 @@ from award_app.dashboard.services import delete_my_account, personal_data_zip
 from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.jury.permissions import can_manage_council
+from award_app.jury.services import pending_invitations
 from award_app.nominations.models import Nomination
 from award_app.nominations.permissions import can_list_nominations, can_start_nomination
 from award_app.ranking.permissions import can_view_ranking
@@ -115,6 +116,9 @@ def home():
         sections["admin"] = {"users": db.session.scalar(select(db.func.count()).select_from(User))}
     if user.endorser_scopes:
         sections["endorser"] = {"scopes": user.endorser_scopes}
+    invitations = pending_invitations(user)
+    if invitations:
+        sections["invitations"] = invitations
     council = active_council_rounds(user)
     if council:
         sections["juror"] = {"rounds": council}

@@ -14,7 +14,7 @@ from award_app.audit.services import record
 from award_app.extensions import db
 from award_app.i18n import localized
 from award_app.jury.models import Conflict
-from award_app.jury.services import confirmed_pairs, council
+from award_app.jury.services import council, set_aside_pairs
 from award_app.nominations.models import Entry, Nomination, list_deferred
 from award_app.ranking.models import RankingRow, RankingRun
 from award_app.rounds.models import Criterion
@@ -92,10 +92,10 @@ def score_matrix_header(criteria: list[Criterion]) -> list[str]:
 
 
 def score_matrix_rows(round_, run: RankingRun, labels: dict[int, str], criteria: list[Criterion]) -> Iterator[list]:
-    """One row per submitted sheet (entry × juror), its points in the criteria's columns; a sheet a confirmed
-    conflict took out is marked. Streamed from one plain query: a national round has some 25,000 sheets and
+    """One row per submitted sheet (entry × juror), its points in the criteria's columns; a sheet a conflict sets
+    aside (as in the ranking) is marked. Streamed from one plain query: a national round has some 25,000 sheets and
     125,000 scores."""
-    excluded = confirmed_pairs(round_)
+    excluded = set_aside_pairs(round_)
     counted, not_counted = _("yes"), _("no: conflict")
     column = {criterion.id: index for index, criterion in enumerate(criteria, start=2)}
     query = (select(ScoreSheet.id, ScoreSheet.juror_id, Nomination.id, Nomination.reference, ScoreSheet.total,

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from award_app.accounts.forms import MultiCheckboxField
-from award_app.formfields import WholeNumberField, email, equal_to, length, number_range, optional, required
+from award_app.formfields import WholeNumberField, email, length, number_range, optional, required
 from award_app.jury.models import ConflictKind
 
 EXPERTISE = [
@@ -43,12 +43,6 @@ class CouncilMemberForm(FlaskForm):
 class AssignmentForm(FlaskForm):
     nomination_id = HiddenField(validators=[required()])
     juror_id = SelectField(_l("Add a juror"), validators=[required()])
-
-
-class AcceptInvitationForm(FlaskForm):
-    password = PasswordField(_l("Choose a password (at least 10 characters)"), validators=[optional(),
-                                                                                          length(200, 10)])
-    confirm = PasswordField(_l("Repeat the password"), validators=[optional(), equal_to("password")])
 
 
 class ConflictDecisionForm(FlaskForm):

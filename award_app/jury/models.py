@@ -79,6 +79,14 @@ class Conflict(db.Model):
         CheckConstraint("status = 'pending' OR decided_at IS NOT NULL", name="decided_at"),
     )
 
+    @classmethod
+    def sets_juror_aside(cls):
+        """The SQL condition of a conflict that keeps the juror off the dossier and their sheet out of its score:
+        confirmed, or declared by the juror and not decided yet. A declared conflict never changes the sheet
+        itself: a submitted one stays submitted, and counts again if the secretariat rejects the conflict."""
+        return (cls.status == ConflictStatus.CONFIRMED) | (
+            (cls.status == ConflictStatus.PENDING) & (cls.source == ConflictSource.DECLARED))
+
 
 class Declaration(db.Model):
     """A juror's "no conflict, except those I declared": for the whole round (nomination_id empty), or

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from award_app.extensions import db
-from award_app.jury.models import Assignment, Conflict, ConflictSource, ConflictStatus
+from award_app.jury.models import Assignment, Conflict
 from award_app.jury.services import has_declared
 from award_app.rounds.permissions import can_manage_rounds
 
@@ -35,9 +35,7 @@ def withheld_from(user, round_) -> set[int]:
 def withheld_query(user, round_):
     """The query behind withheld_from, to be used inside another query."""
     return select(Conflict.nomination_id).where(
-        Conflict.round_id == round_.id, Conflict.juror_id == user.id,
-        (Conflict.status == ConflictStatus.CONFIRMED)
-        | ((Conflict.status == ConflictStatus.PENDING) & (Conflict.source == ConflictSource.DECLARED)))
+        Conflict.round_id == round_.id, Conflict.juror_id == user.id, Conflict.sets_juror_aside())
 
 
 def must_declare(user, round_) -> bool:

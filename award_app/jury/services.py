@@ -1,16 +1,21 @@
 """The council and manual assignment. Never commits."""
 
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, RoleGrant, User
 from award_app.audit.services import record
 from award_app.columns import utcnow
-from award_app.errors import InvalidTransition, RoundFrozen
+from award_app.errors import InvalidTransition, NotAllowed, RoundFrozen
 from award_app.extensions import db
 from award_app.jury import conflicts, planner
 from award_app.jury.models import Assignment, Conflict, ConflictKind, ConflictSource, ConflictStatus, Declaration
@@ -67,50 +72,143 @@ def invite_member(round_: Round, user: User, *, is_chair: bool, expertise: list[
         membership = CouncilMembership(round_id=round_.id, user=user)
         db.session.add(membership)
     membership.is_chair, membership.withdrawn_at, membership.accepted_at = is_chair, None, None
-    membership.expertise, membership.cap, membership.invited_at = sorted(expertise or []), cap, utcnow()
+    membership.expertise, membership.cap = sorted(expertise or []), cap
+    _new_invitation(membership)
     db.session.flush()
     record("council.member_invited", membership, round_id=round_.id, actor=actor, user=user.id, chair=is_chair,
            expertise=membership.expertise, cap=cap)
-    notifications.queue(user, "council_invitation", round=round_, membership=membership,
-                        link=notifications.link("jury.accept", token=invitation_token(membership)))
+    _send_invitation(membership)
     return membership
 
 
+def resend_invitation(membership: CouncilMembership, *, actor) -> None:
+    """A new link for an invitation not yet accepted (the earlier one stops working), valid for the full
+    INVITATION_DAYS again."""
+    _require_not_frozen(membership.round)
+    if membership.accepted_at is not None or membership.withdrawn_at is not None:
+        raise InvalidTransition(_l("Only an invitation not yet accepted can be sent again."))
+    _new_invitation(membership)
+    record("council.invitation_resent", membership, round_id=membership.round_id, actor=actor,
+           user=membership.user_id)
+    _send_invitation(membership)
+
+
+def _new_invitation(membership: CouncilMembership) -> None:
+    membership.invitation_nonce, membership.invited_at = secrets.token_urlsafe(24), utcnow()
+
+
+def _send_invitation(membership: CouncilMembership) -> None:
+    user = membership.user
+    notifications.queue(user, "council_invitation", round=membership.round, membership=membership,
+                        days=current_app.config["INVITATION_DAYS"], needs_password=user.last_login_at is None,
+                        link=notifications.link("jury.accept", token=invitation_token(membership)))
+
+
+# -- the invitation link -------------------------------------------------------------------------
+# The link only says which invitation to open: it signs nobody in. Only the invitee, signed in with their own
+# password, accepts it, once. It names the invitation in force (its nonce) and the invitee's password, so it
+# stops working on acceptance, when the invitation is sent again, when the password changes, and after
+# INVITATION_DAYS.
+
+# Why a real invitation's link no longer works (the reason recorded in the audit log).
+ACCEPTED, WITHDRAWN, REPLACED, PASSWORD_CHANGED, EXPIRED, FROZEN, ANOTHER_ACCOUNT = (
+    "accepted", "withdrawn", "replaced", "password_changed", "expired", "frozen", "another_account")
+
+
+@dataclass(frozen=True)
+class Invitation:
+    membership: CouncilMembership
+    nonce: str
+    problem: str | None  # one of the reasons above, or None while the link works
+
+
 def invitation_token(membership: CouncilMembership) -> str:
-    return _serializer().dumps({"m": membership.id, "u": membership.user_id})
+    return _serializer().dumps({"m": membership.id, "u": membership.user_id, "n": membership.invitation_nonce,
+                                "h": accounts.password_fingerprint(membership.user)})
 
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="council-invitation")
 
 
-INVITATION_DAYS = 30
-
-
-def membership_from_token(token: str) -> CouncilMembership | None:
+def read_invitation(token: str) -> Invitation | None:
+    """None for a link that is not one of ours (forged, garbled, or naming a membership that is gone)."""
     try:
-        data = _serializer().loads(token, max_age=INVITATION_DAYS * 24 * 3600)
+        data = _serializer().loads(token)
     except BadData:
         return None
-    membership = db.session.get(CouncilMembership, data.get("m"))
-    if membership is None or membership.user_id != data.get("u") or membership.withdrawn_at is not None:
+    if not isinstance(data, dict) or not isinstance(data.get("m"), int):
         return None
-    return membership
+    membership = db.session.get(CouncilMembership, data["m"])
+    if membership is None or membership.user_id != data.get("u"):
+        return None
+    nonce, fingerprint = str(data.get("n") or ""), str(data.get("h") or "")
+    return Invitation(membership, nonce, _problem(membership, nonce, fingerprint))
 
 
-def accept_invitation(membership: CouncilMembership, *, new_password: str | None) -> None:
-    if new_password:
-        accounts.change_password(membership.user, new_password, actor=membership.user)
-    if membership.accepted_at is None:
-        membership.accepted_at = utcnow()
-        record("council.invitation_accepted", membership, round_id=membership.round_id, actor=membership.user)
+def _problem(membership: CouncilMembership, nonce: str, fingerprint: str) -> str | None:
+    if membership.accepted_at is not None:
+        return ACCEPTED
+    if membership.withdrawn_at is not None:
+        return WITHDRAWN
+    if not membership.invitation_nonce or not hmac.compare_digest(membership.invitation_nonce, nonce):
+        return REPLACED
+    if not hmac.compare_digest(accounts.password_fingerprint(membership.user), fingerprint):
+        return PASSWORD_CHANGED
+    if invitation_expired(membership):
+        return EXPIRED
+    if membership.round.is_frozen:
+        return FROZEN
+    return None
+
+
+def invitation_expired(membership: CouncilMembership) -> bool:
+    days = current_app.config["INVITATION_DAYS"]
+    return membership.invited_at is None or utcnow() - membership.invited_at > timedelta(days=days)
+
+
+def record_refused_invitation(membership: CouncilMembership, reason: str, *, actor) -> None:
+    """Every refused use of a real invitation is on record. Another account's attempt is an access denied on
+    the invitation (it gets the same 404 as a missing page)."""
+    action = "access.denied" if reason == ANOTHER_ACCOUNT else "council.invitation_refused"
+    record(action, membership, round_id=membership.round_id, actor=actor, invitee=membership.user_id,
+           reason=reason)
+
+
+def accept_invitation(invitation: Invitation, *, actor) -> None:
+    """The invitee, signed in, accepts once: the nonce is used up in the same statement that records the
+    acceptance, so two clicks at once accept once."""
+    membership = invitation.membership
+    if actor.id != membership.user_id:
+        raise NotAllowed()
+    if invitation.problem is not None:
+        raise InvalidTransition(_l("This invitation link no longer works."))
+    claimed = db.session.execute(update(CouncilMembership).where(
+        CouncilMembership.id == membership.id, CouncilMembership.accepted_at.is_(None),
+        CouncilMembership.invitation_nonce == invitation.nonce).values(
+        accepted_at=utcnow(), invitation_nonce=None)).rowcount
+    if not claimed:
+        raise InvalidTransition(_l("This invitation link no longer works."))
+    db.session.refresh(membership)
+    record("council.invitation_accepted", membership, round_id=membership.round_id, actor=actor)
+
+
+def pending_invitations(user: User) -> list[tuple[CouncilMembership, str | None]]:
+    """The user's invitations not yet accepted, each with a working link for this user, who is signed in (None
+    once it has expired: the secretariat sends it again). The way back for a new account, whose first password
+    ends the link in the e-mail."""
+    pending = db.session.scalars(select(CouncilMembership).where(
+        CouncilMembership.user_id == user.id, CouncilMembership.accepted_at.is_(None),
+        CouncilMembership.withdrawn_at.is_(None)).order_by(CouncilMembership.id)).all()
+    return [(m, None if invitation_expired(m) or not m.invitation_nonce else invitation_token(m))
+            for m in pending if not m.round.is_frozen]
 
 
 def add_member(round_: Round, user: User, *, is_chair: bool, actor, expertise: list[str] | None = None,
                cap: int | None = None) -> CouncilMembership:
     """Invite and accept at once: for members who accepted on paper (and for the demo)."""
     membership = invite_member(round_, user, is_chair=is_chair, expertise=expertise, cap=cap, actor=actor)
-    membership.accepted_at = utcnow()
+    membership.accepted_at, membership.invitation_nonce = utcnow(), None
     return membership
 
 
@@ -182,10 +280,11 @@ def blocking_pairs(round_: Round) -> set[tuple[int, int]]:
         Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
 
 
-def confirmed_pairs(round_: Round) -> set[tuple[int, int]]:
-    """Pairs whose juror has lost access to the dossier and whose score does not count."""
+def set_aside_pairs(round_: Round) -> set[tuple[int, int]]:
+    """Pairs whose juror has lost access to the dossier and whose score does not count (Conflict.sets_juror_aside:
+    confirmed, or declared and not decided yet)."""
     return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
-        Conflict.round_id == round_.id, Conflict.status == ConflictStatus.CONFIRMED))}
+        Conflict.round_id == round_.id, Conflict.sets_juror_aside()))}
 
 
 def _dossier_facts(nomination: Nomination) -> conflicts.DossierFacts:

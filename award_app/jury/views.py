@@ -1,6 +1,6 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +14,6 @@ from award_app.formfields import ActionForm
 from award_app.jury import services
 from award_app.jury.forms import (
     CONFLICT_KINDS,
-    AcceptInvitationForm,
     AssignmentForm,
     ConflictDecisionForm,
     CouncilMemberForm,
@@ -77,8 +76,10 @@ def council(round_id: int):
         flash(_("%(name)s is invited by e-mail; they see the round once they accept.", name=user.full_name),
               "success")
         return redirect(url_for("jury.council", round_id=round_.id))
-    return render_template("jury/council.html", round=round_, form=form, members=services.council(round_),
-                           action_form=ActionForm())
+    members = services.council(round_)
+    return render_template("jury/council.html", round=round_, form=form, members=members, action_form=ActionForm(),
+                           days=current_app.config["INVITATION_DAYS"],
+                           expired={m.id for m in members if m.accepted_at is None and services.invitation_expired(m)})
 
 
 @bp.route("/council/<int:membership_id>/withdraw", methods=["POST"])
@@ -94,25 +95,59 @@ def withdraw_member(membership_id: int):
     return redirect(url_for("jury.council", round_id=membership.round_id))
 
 
+@bp.route("/council/<int:membership_id>/resend", methods=["POST"])
+@login_required
+def resend_invitation(membership_id: int):
+    membership = db.get_or_404(CouncilMembership, membership_id)
+    _managed_round(membership.round_id)
+    services.resend_invitation(membership, actor=_actor())
+    db.session.commit()
+    flash(_("The invitation is sent again to %(name)s; the earlier link no longer works.",
+            name=membership.user.full_name), "success")
+    return redirect(url_for("jury.council", round_id=membership.round_id))
+
+
+def invitation_problem_message(problem: str) -> str:
+    if problem == services.ACCEPTED:
+        return _("You have already accepted this invitation.")
+    if problem == services.EXPIRED:
+        return _("This invitation has expired. Ask the secretariat to send it again.")
+    if problem in (services.WITHDRAWN, services.FROZEN):
+        return _("This invitation can no longer be accepted.")
+    return _("This invitation link no longer works (a newer one was sent, or your password changed). "
+             "Your home page shows the invitations still open.")
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept(token: str):
-    """The invited juror sets a password (for a new account) and accepts."""
-    membership = services.membership_from_token(token)
-    if membership is None:
+    """The invitee, signed in with their own password, accepts once. The link never signs anyone in:
+    a visitor who is not signed in is sent to sign in (or to choose a first password) and comes back."""
+    if not current_user.is_authenticated:
+        flash(_("Sign in to accept the invitation to the selection council. No password yet? Choose "
+                "“Forgot your password?” to receive a link to set one, then open the invitation again."), "info")
+        return redirect(url_for("accounts.login", next=request.path))
+    invitation = services.read_invitation(token)
+    if invitation is None:
         abort(404)
-    form = AcceptInvitationForm()
-    needs_password = membership.user.last_login_at is None
+    membership = invitation.membership
+    if membership.user_id != current_user.id:
+        services.record_refused_invitation(membership, services.ANOTHER_ACCOUNT, actor=_actor())
+        db.session.commit()
+        abort(404)
+    if invitation.problem is not None:
+        services.record_refused_invitation(membership, invitation.problem, actor=_actor())
+        db.session.commit()
+        flash(invitation_problem_message(invitation.problem),
+              "info" if invitation.problem == services.ACCEPTED else "error")
+        return redirect(url_for("dashboard.home"))
+    form = ActionForm()
     if form.validate_on_submit():
-        if needs_password and not form.password.data:
-            form.password.errors.append(_("Choose a password to sign in later."))
-        else:
-            services.accept_invitation(membership, new_password=form.password.data or None)
-            db.session.commit()
-            login_user(membership.user)
-            flash(_("Welcome to the council. Declare your conflicts of interest before opening any dossier."),
-                  "success")
-            return redirect(url_for("jury.declaration", round_id=membership.round_id))
-    return render_template("jury/accept.html", membership=membership, form=form, needs_password=needs_password)
+        services.accept_invitation(invitation, actor=_actor())
+        db.session.commit()
+        flash(_("Welcome to the council. Declare your conflicts of interest before opening any dossier."),
+              "success")
+        return redirect(url_for("jury.declaration", round_id=membership.round_id))
+    return render_template("jury/accept.html", membership=membership, form=form)
 
 
 # -- declarations and conflicts ----------------------------------------------------------------

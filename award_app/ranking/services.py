@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from award_app.audit.services import record
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
-from award_app.jury.models import Assignment, Conflict, ConflictStatus
+from award_app.jury.models import Assignment, Conflict
 from award_app.jury.services import council
 from award_app.nominations.models import Entry, Nomination, NominationState, list_deferred
 from award_app.ranking import aggregate, quorum, statistics
@@ -76,10 +76,10 @@ def entries_in_competition(round_: Round) -> list[Competitor]:
 
 
 def entry_scores(round_: Round, entries: list[Competitor]) -> list[aggregate.EntryScores]:
-    """Each entry's submitted sheets from the jurors assigned to its dossier, without a confirmed
-    conflict (a confirmed conflict takes the juror's score away), in a constant number of queries."""
+    """Each entry's submitted sheets from the jurors assigned to its dossier, without those a conflict sets aside
+    (confirmed, or declared and not decided yet), in a constant number of queries."""
     counted = (Assignment.round_id == round_.id) & ~exists().where(
-        Conflict.round_id == round_.id, Conflict.status == ConflictStatus.CONFIRMED,
+        Conflict.round_id == round_.id, Conflict.sets_juror_aside(),
         Conflict.nomination_id == Assignment.nomination_id, Conflict.juror_id == Assignment.juror_id)
     expected = dict(db.session.execute(select(Assignment.nomination_id, func.count()).where(counted)
                                        .group_by(Assignment.nomination_id)).all())

@@ -128,14 +128,6 @@ def reopen_sheet(sheet: ScoreSheet, reason: str, *, actor) -> None:
            juror=sheet.juror_id, reason=reason)
 
 
-def withdraw_for_conflict(sheet: ScoreSheet | None, *, actor) -> None:
-    """A juror who discovers a conflict while scoring: their sheet stops counting at once."""
-    if sheet is not None and sheet.state == SheetState.SUBMITTED:
-        sheet.state, sheet.submitted_at = SheetState.DRAFT, None
-        record("score_sheet.withdrawn_for_conflict", sheet, round_id=sheet.entry.nomination.round_id, actor=actor,
-               entry=sheet.entry_id)
-
-
 def juror_order_key(juror_id: int, entry_id: int) -> str:
     """A shuffle of the dossiers that differs per juror but stays the same between visits, to reduce
     order bias (every juror would otherwise start with the same dossier)."""

@@ -215,7 +215,9 @@ def _render(entry, sheet, form, problems):
 @bp.route("/entries/<int:entry_id>/conflict", methods=["POST"])
 @login_required
 def declare_conflict(entry_id: int):
-    """A juror discovers a conflict while scoring: declared from the sheet, the sheet stops counting."""
+    """A juror discovers a conflict while scoring. The sheet is left exactly as it is: only the secretariat's
+    decision moves it (a confirmed conflict takes it out of the score; a rejected one leaves it submitted and
+    locked), so a declaration can never reopen a submitted sheet."""
     entry = _entry_or_404(entry_id)
     form = DossierConflictForm(prefix="c")
     if not form.validate_on_submit():
@@ -226,10 +228,9 @@ def declare_conflict(entry_id: int):
     juror = current_user._get_current_object()
     conflict = (entry.nomination_id, ConflictKind(form.kind.data), form.detail.data or "")
     declare(entry.nomination.round, juror, [conflict], nomination=entry.nomination)
-    for other in entry.nomination.entries:
-        services.withdraw_for_conflict(services.existing_sheet(other, juror), actor=juror)
     db.session.commit()
-    flash(_("Your conflict is declared and your sheet withdrawn; the secretariat is told."), "success")
+    flash(_("Your conflict is declared; the secretariat is told. Your sheet does not count until the secretariat "
+            "decides."), "success")
     return redirect(url_for("scoring.dashboard"))
 
 

@@ -11,6 +11,7 @@ from award_app.extensions import db
 from award_app.jury import services as jury
 from award_app.rounds.models import ProgrammeCode
 from tests.browser.scenario import Scenario
+from tests.helpers import PASSWORD
 from tests.nominations import factories as make
 
 RUNS = [("vi", "phone"), ("en", "desktop"), ("vi", "tablet")]
@@ -26,32 +27,32 @@ def run(request, chromium, live_server):
 
 
 def invited_juror():
-    """A new account invited to the council of an open round; returns the invitation's path."""
+    """An account invited to the council of an open round; returns the invitation's path and the account."""
     round_ = make.open_round(ProgrammeCode.YOUTH)
     secretariat = make.staff("secretariat")
     user = make.staff(full_name="Phạm Quốc Bảo")
     with make.in_request():
         membership = jury.invite_member(round_, user, is_chair=False, actor=secretariat)
         db.session.commit()
-        return f"/jury/invitations/{jury.invitation_token(membership)}"
+        return f"/jury/invitations/{jury.invitation_token(membership)}", user
 
 
 def test_the_pages_beside_the_main_path(run, live_app):
     round_, _, secretariat, council, ranking_run = make.council_round(names=("Trường THCS Lê Quý Đôn",
                                                                              "Trường THCS Hòa Bình"))
-    invitation = invited_juror()
+    invitation, invitee = invited_juror()
     approver, auditor = make.staff("approver"), make.staff("auditor")
 
-    # The invited juror opens the e-mailed link, forgets the password, then accepts.
+    # The invited juror opens the e-mailed link: the link signs nobody in, so they sign in, come back, accept.
     page = run.new_page()
     page.goto(invitation)
+    page.wait_for_url(re.compile(r"/accounts/login"))
+    run.shot(page, "invitation-sign-in", axe=True)
+    page.fill("input[name=email]", invitee.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button.primary")
+    page.wait_for_url(re.compile(r"/jury/invitations/"))
     run.shot(page, "invitation", axe=True)
-    page.click("main form button.primary")
-    page.wait_for_load_state()
-    assert page.locator("#password-error, .has-error .error").count(), "the missing password is said at its field"
-    run.shot(page, "invitation-needs-password")
-    page.fill("input[name=password]", "mat-khau-giam-khao")
-    page.fill("input[name=confirm]", "mat-khau-giam-khao")
     page.click("main form button.primary")
     page.wait_for_url(re.compile(r"/jury/round/\d+/declaration"))
     run.shot(page, "invitation-accepted-declaration", axe=True)

@@ -89,7 +89,7 @@ def test_a_confirmed_conflict_removes_access_and_score_and_can_be_undone(app, ma
     services.decide_conflict(conflict, True, "Đã cùng làm dự án năm 2023", actor=secretariat)
     db.session.commit()
     assert not is_assigned(juror, dossiers[0])
-    assert (dossiers[0].id, juror.id) in services.confirmed_pairs(round_)
+    assert (dossiers[0].id, juror.id) in services.set_aside_pairs(round_)
     services.decide_conflict(conflict, False, "Nhầm lẫn: dự án khác", actor=secretariat)
     db.session.commit()
     assert conflict.status == ConflictStatus.REJECTED and is_assigned(juror, dossiers[0])
@@ -147,6 +147,7 @@ def test_an_invited_juror_sees_nothing_before_accepting(app, make_user):
     assert client.get(f"/jury/round/{round_.id}/declaration").status_code == 404
     assert client.get("/scoring/").status_code == 404
     token = services.invitation_token(membership)
-    assert submit(client, f"/jury/invitations/{token}").status_code == 302
+    accepted = submit(client, f"/jury/invitations/{token}")
+    assert accepted.location.endswith(f"/jury/round/{round_.id}/declaration")
     assert client.get(f"/jury/round/{round_.id}/declaration").status_code == 200
     assert client.get("/jury/invitations/not-a-token").status_code == 404
