@@ -8,6 +8,7 @@ from award_app.accounts.models import User
 from award_app.audit.labels import ACTION_LABELS, action_label, object_label
 from award_app.audit.models import AuditEvent
 from award_app.audit.services import record
+from award_app.bounds import MAX_INT, query_number
 from award_app.extensions import db
 from award_app.formfields import VIETNAM
 
@@ -39,14 +40,15 @@ def index():
     if args.get("user"):
         query = query.where(AuditEvent.user_id.in_(select(User.id).where(
             User.email.contains(args["user"].strip().lower()[:254], autoescape=True))))
-    if (args.get("round") or "").isdigit():
-        query = query.where(AuditEvent.round_id == int(args["round"]))
+    round_id = query_number("round")
+    if round_id is not None:
+        query = query.where(AuditEvent.round_id == round_id)
     start, end = _day(args.get("from", "")), _day(args.get("to", ""))
     if start:
         query = query.where(AuditEvent.at >= datetime.combine(start, time.min, VIETNAM).astimezone(UTC))
     if end:
         query = query.where(AuditEvent.at <= datetime.combine(end, time.max, VIETNAM).astimezone(UTC))
-    page = max(1, int(args["page"])) if (args.get("page") or "").isdigit() else 1
+    page = max(1, query_number("page", default=1, high=MAX_INT // PAGE))
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.user_id for e in events})))}
     return render_template("audit/index.html", events=events[:PAGE], more=len(events) > PAGE, page=page,
