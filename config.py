@@ -59,6 +59,8 @@ class Config:
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
+    # Registrations per client address (each one hashes a password with scrypt): Flask-Limiter's notation.
+    REGISTRATION_RATE_LIMITS = "5/minute;20/hour"
     # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.
     CERTIFICATE_SIGNING_KEY: str | None = None
     CERTIFICATE_SIGNING_CERT: str | None = None

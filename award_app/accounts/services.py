@@ -26,10 +26,10 @@ def find_user_by_email(email: str) -> User | None:
 
 def _new_user(email: str, password: str, full_name: str, **fields) -> User:
     email = email.strip().lower()
+    user = User(email=email, full_name=nfc(full_name), **fields)
+    user.set_password(password)  # hashed before the transaction that checks the address and writes begins
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise EmailTaken()
-    user = User(email=email, full_name=nfc(full_name), **fields)
-    user.set_password(password)
     db.session.add(user)
     return user
 
@@ -100,7 +100,10 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The same answer (None) for an unknown account, a wrong password and a disabled account."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password) or not user.is_active:
+    verified_hash = user.password_hash if user is not None else None
+    # The hash is checked with no write lock held; the account is read again for the write that follows.
+    if user is None or not user.check_password(password) or user.password_hash != verified_hash \
+            or not user.is_active:
         record("auth.sign_in_failed", user, actor=None, email=email.strip().lower()[:254])
         return None
     user.last_login_at = utcnow()
