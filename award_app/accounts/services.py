@@ -1,6 +1,7 @@
 """Registration, sign-in, staff accounts and roles. Services flush; the caller commits."""
 
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -9,11 +10,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from award_app.accounts.models import ApplicantKind, CouncilMembership, EndorserScope, Role, RoleGrant, User
-from award_app.audit.services import record
+from award_app.audit.services import record, record_at_most
 from award_app.columns import utcnow
 from award_app.errors import DomainError
 from award_app.extensions import db
 from award_app.text import nfc
+
+# Failed sign-ins for addresses with no account, recorded per client address and hour (the rest are left out);
+# those for an existing account are all recorded, and bounded by the sign-in throttle.
+UNKNOWN_SIGN_INS_PER_HOUR = 10
 
 
 class EmailTaken(DomainError):
@@ -100,10 +105,14 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The same answer (None) for an unknown account, a wrong password and a disabled account."""
     user = find_user_by_email(email)
-    verified_hash = user.password_hash if user is not None else None
+    if user is None:
+        # Anyone can try any number of addresses: at most a few events an hour per client address.
+        record_at_most(UNKNOWN_SIGN_INS_PER_HOUR, timedelta(hours=1), "auth.sign_in_failed",
+                       same={"email": email.strip().lower()[:254]})
+        return None
+    verified_hash = user.password_hash
     # The hash is checked with no write lock held; the account is read again for the write that follows.
-    if user is None or not user.check_password(password) or user.password_hash != verified_hash \
-            or not user.is_active:
+    if not user.check_password(password) or user.password_hash != verified_hash or not user.is_active:
         record("auth.sign_in_failed", user, actor=None, email=email.strip().lower()[:254])
         return None
     user.last_login_at = utcnow()
