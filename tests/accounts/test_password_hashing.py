@@ -106,3 +106,17 @@ def test_a_password_changed_while_the_new_one_was_hashed_is_not_overwritten(app,
         user.set_password(NEW_PASSWORD)
     db.session.rollback()
     assert db.session.get(User, user_id).password_hash == "changed-meanwhile"
+
+
+@pytest.mark.parametrize("flushed", [True, False])
+def test_a_password_set_after_a_write_in_the_same_transaction_keeps_the_write(app, flushed):
+    """Nothing is rolled back to hash outside the lock once something is written (flushed or pending)."""
+    user = _user()
+    user.full_name = "Tên Đã Ghi"
+    if flushed:
+        db.session.flush()
+    user.set_password(NEW_PASSWORD)
+    db.session.commit()
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert user.full_name == "Tên Đã Ghi" and user.check_password(NEW_PASSWORD)
