@@ -61,6 +61,8 @@ class Config:
     PASSWORD_RESET_HOURS = 1
     # A council invitation link works once, for the signed-in invitee, within this many days of being sent.
     INVITATION_DAYS = 7
+    # Registrations per client address (each one hashes a password with scrypt): Flask-Limiter's notation.
+    REGISTRATION_RATE_LIMITS = "5/minute;20/hour"
     # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.
     CERTIFICATE_SIGNING_KEY: str | None = None
     CERTIFICATE_SIGNING_CERT: str | None = None

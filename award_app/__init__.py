@@ -79,6 +79,7 @@ def create_app(config: str | Mapping | None = None) -> Flask:
     """Build the app. `config` names a configuration in config.py (default: $AWARD_CONFIG, else
     development) or is a mapping of settings, with an optional "AWARD_CONFIG" name, laid over it."""
     from award_app import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from award_app.bounds import IdConverter
     from award_app.errors import register_error_handlers
     from award_app.i18n import register_template_helpers
     from award_app.jobs.tasks import register_task_runner
@@ -93,6 +94,7 @@ def create_app(config: str | Mapping | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:…> is range-checked
     _register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)

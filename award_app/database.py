@@ -5,6 +5,7 @@ outside a request (a job in a background thread, an RQ worker) asks for the same
 it reads, then writes its progress."""
 
 from flask import Flask, g, has_app_context, has_request_context, request
+from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
 from award_app.extensions import db
@@ -35,6 +36,35 @@ def _writing() -> bool:
 
 def _begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+
+
+def _mark_written(session, _flush_context) -> None:
+    session.info["award_wrote"] = True
+
+
+def _forget_written(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("award_wrote", None)
+
+
+event.listen(Session, "after_flush", _mark_written)
+event.listen(Session, "after_transaction_end", _forget_written)
+
+
+def end_idle_transaction() -> bool:
+    """End the session's transaction if it has written nothing, so that slow work that follows holds no lock.
+
+    On SQLite a writing request's transaction is BEGIN IMMEDIATE from its first statement, even a read: scrypt
+    (PASSWORD_HASH_METHOD, tens of milliseconds by design) inside it kept every other writer waiting, and
+    24 sign-ins at once ended in "database is locked". The next statement begins a new transaction (BEGIN
+    IMMEDIATE again for a POST); objects read so far are expired and read again there. False, and nothing
+    ends, when something is already written or pending (a caller that writes, then hashes)."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted or session.info.get("award_wrote"):
+        return False
+    if session.in_transaction():
+        session.rollback()
+    return True
 
 
 def configure_engine(app: Flask) -> None:

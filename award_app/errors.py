@@ -99,6 +99,9 @@ def wants_json() -> bool:
 
 
 def _too_many(error):
+    """A limit whose view answers itself (the registration form, kept as typed) has made its response."""
+    if getattr(error, "response", None) is not None:
+        return error.response
     return render_template("errors/429.html"), 429
 
 

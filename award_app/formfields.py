@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, StringField, ValidationError, validators
 from wtforms.widgets import TextInput
 
+from award_app.bounds import MAX_INT
+
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -160,6 +162,9 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(_l("Enter a whole number.")) from error
+        if self.data is not None and abs(self.data) > MAX_INT:  # beyond any column: never sent to the database
+            self.data = None
+            raise ValueError(_l("This number is too large."))
 
 
 class NumberField(DecimalField):

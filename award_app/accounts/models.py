@@ -7,9 +7,11 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.database import end_idle_transaction
 from award_app.extensions import db
 from award_app.rounds.models import ProgrammeCode
 
@@ -87,10 +89,21 @@ class User(UserMixin, db.Model):
         return role in self.roles
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        """Hashed outside any write transaction (see end_idle_transaction); if the password changed meanwhile
+        (the same reset link used twice at once), the change is refused as made at the same moment."""
+        previous = self.password_hash
+        end_idle_transaction()
+        new_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        if self.password_hash != previous:
+            raise StaleDataError("the password changed while the new one was hashed")
+        self.password_hash = new_hash
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Hashed outside any write transaction (see end_idle_transaction); the caller checks again, in its
+        write, that the hash it verified is still the stored one."""
+        stored = self.password_hash
+        end_idle_transaction()
+        return check_password_hash(stored, password)
 
 
 class RoleGrant(db.Model):

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -10,11 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from award_app.accounts.models import ApplicantKind, CouncilMembership, EndorserScope, Role, RoleGrant, User
-from award_app.audit.services import record
+from award_app.audit.services import record, record_at_most
 from award_app.columns import utcnow
 from award_app.errors import DomainError
 from award_app.extensions import db
 from award_app.text import nfc
+
+# Failed sign-ins for addresses with no account, recorded per client address and hour (the rest are left out);
+# those for an existing account are all recorded, and bounded by the sign-in throttle.
+UNKNOWN_SIGN_INS_PER_HOUR = 10
 
 
 class EmailTaken(DomainError):
@@ -27,10 +32,10 @@ def find_user_by_email(email: str) -> User | None:
 
 def _new_user(email: str, password: str, full_name: str, **fields) -> User:
     email = email.strip().lower()
+    user = User(email=email, full_name=nfc(full_name), **fields)
+    user.set_password(password)  # hashed before the transaction that checks the address and writes begins
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise EmailTaken()
-    user = User(email=email, full_name=nfc(full_name), **fields)
-    user.set_password(password)
     db.session.add(user)
     return user
 
@@ -101,7 +106,14 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The same answer (None) for an unknown account, a wrong password and a disabled account."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password) or not user.is_active:
+    if user is None:
+        # Anyone can try any number of addresses: at most a few events an hour per client address.
+        record_at_most(UNKNOWN_SIGN_INS_PER_HOUR, timedelta(hours=1), "auth.sign_in_failed",
+                       same={"email": email.strip().lower()[:254]})
+        return None
+    verified_hash = user.password_hash
+    # The hash is checked with no write lock held; the account is read again for the write that follows.
+    if not user.check_password(password) or user.password_hash != verified_hash or not user.is_active:
         record("auth.sign_in_failed", user, actor=None, email=email.strip().lower()[:254])
         return None
     user.last_login_at = utcnow()

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -103,8 +103,23 @@ def _province_choices():
     return [SelectChoice("", _("— choose —"))] + [SelectChoice(p.id, p.name) for p in provinces]
 
 
+def _registration_limits() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMITS"]
+
+
+def _too_many_registrations(_limit):
+    """429 with the form as typed (a password is never sent back) and what to do, in the user's language."""
+    form = RegistrationForm()
+    form.province_id.choices = _province_choices()
+    flash(_("Too many accounts were registered from your network just now. What you typed is kept: wait a few "
+            "minutes, type the password again and press “Create my account”."), "error")
+    return make_response(render_template("accounts/register.html", form=form), 429)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limits, methods=["POST"], on_breach=_too_many_registrations)
 def register():
+    """Registrations are throttled per client address: each one hashes a password (scrypt)."""
     if not can_register_as_applicant(current_user):
         return redirect(url_for("dashboard.home"))
     form = RegistrationForm()

@@ -7,6 +7,7 @@ from award_app.approval import services
 from award_app.approval.forms import ApprovalForm, ReturnForm, RevocationForm, ScanForm
 from award_app.approval.models import Decision
 from award_app.approval.permissions import can_approve
+from award_app.bounds import whole_number
 from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.nominations.models import Entry
@@ -119,7 +120,8 @@ def publish(round_id: int):
 def revoke(round_id: int):
     round_ = _approver_round(round_id, _may_decide)
     form = RevocationForm()
-    entry = db.session.get(Entry, int(form.entry_id.data)) if (form.entry_id.data or "").isdigit() else None
+    entry_id = whole_number(form.entry_id.data)
+    entry = db.session.get(Entry, entry_id) if entry_id is not None else None
     if entry is None or entry.nomination.round_id != round_.id:
         abort(404)
     if not form.validate_on_submit():

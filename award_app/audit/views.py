@@ -1,13 +1,16 @@
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from award_app.accounts.models import User
 from award_app.audit.labels import ACTION_LABELS, action_label, object_label
 from award_app.audit.models import AuditEvent
-from award_app.audit.services import record
+from award_app.audit.services import record_at_most
+from award_app.bounds import MAX_INT, query_number
+from award_app.database import begin_immediately
 from award_app.extensions import db
 from award_app.formfields import VIETNAM
 
@@ -39,14 +42,15 @@ def index():
     if args.get("user"):
         query = query.where(AuditEvent.user_id.in_(select(User.id).where(
             User.email.contains(args["user"].strip().lower()[:254], autoescape=True))))
-    if (args.get("round") or "").isdigit():
-        query = query.where(AuditEvent.round_id == int(args["round"]))
+    round_id = query_number("round")
+    if round_id is not None:
+        query = query.where(AuditEvent.round_id == round_id)
     start, end = _day(args.get("from", "")), _day(args.get("to", ""))
     if start:
         query = query.where(AuditEvent.at >= datetime.combine(start, time.min, VIETNAM).astimezone(UTC))
     if end:
         query = query.where(AuditEvent.at <= datetime.combine(end, time.max, VIETNAM).astimezone(UTC))
-    page = max(1, int(args["page"])) if (args.get("page") or "").isdigit() else 1
+    page = max(1, query_number("page", default=1, high=MAX_INT // PAGE))
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.user_id for e in events})))}
     return render_template("audit/index.html", events=events[:PAGE], more=len(events) > PAGE, page=page,
@@ -69,12 +73,53 @@ def dict_without_page(values: dict) -> dict:
     return {k: v for k, v in values.items() if k != "page"}
 
 
+# The table each id in a URL names, where it is not the argument's name without "_id".
+ID_TABLES = {"day_id": "calendar_day", "membership_id": "council_membership", "name_id": "honoured_name",
+             "sheet_id": "score_sheet", "value_id": "indicator_value"}
+# Refused pages recorded per user and hour, each path once (the rest are left out: a user cannot flood the log).
+DENIED_PER_HOUR = 30
+
+
+def id_table(argument: str) -> Table | None:
+    if not argument.endswith("_id"):
+        return None
+    return db.metadata.tables.get(ID_TABLES.get(argument, argument.removesuffix("_id")))
+
+
+def _names_real_objects() -> bool:
+    """The URL matched a page of the application and every id in it names a row that exists: a refusal, not a
+    missing page, a mistyped address, a static file or the browser's favicon."""
+    if request.url_rule is None or request.endpoint == "static":
+        return False
+    for argument, value in (request.view_args or {}).items():
+        table = id_table(argument)
+        if table is not None and db.session.scalar(select(table.c.id).where(table.c.id == value)) is None:
+            return False
+    return True
+
+
+def _record_denied_access() -> None:
+    """In a transaction of its own, after what the request did is rolled back; on SQLite it waits for the write
+    lock as a POST does (a GET's read would fail to become a write under load). A failure to write the event
+    is logged and never turns the 404 into a server error."""
+    try:
+        if not _names_real_objects():
+            return
+        db.session.rollback()
+        begin_immediately()
+        record_at_most(DENIED_PER_HOUR, timedelta(hours=1), "access.denied",
+                       same={"path": request.path[:300]}, method=request.method)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("access.denied could not be recorded for %s", request.path[:300])
+
+
 @bp.app_errorhandler(404)
 def not_found(error):
     """A signed-in user who asks for what they may not see gets the same 404 as for a missing page, and
-    the attempt is in the audit log (the two cannot be told apart from outside, by design)."""
+    the attempt is in the audit log (the two cannot be told apart from outside, by design). Only a page of the
+    application naming objects that exist is recorded, each at most once an hour per user."""
     if current_user.is_authenticated:
-        db.session.rollback()
-        record("access.denied", path=request.path[:300], method=request.method)
-        db.session.commit()
+        _record_denied_access()
     return render_template("errors/404.html"), 404

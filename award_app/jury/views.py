@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, User
 from award_app.accounts.views import safe_next
+from award_app.bounds import whole_number
 from award_app.columns import utcnow
 from award_app.extensions import db
 from award_app.formfields import ActionForm
@@ -250,9 +251,9 @@ def assignments(round_id: int):
     form = AssignmentForm()
     form.juror_id.choices = _juror_choices(round_)
     if form.validate_on_submit():
-        nomination = db.session.get(Nomination, int(form.nomination_id.data)) if form.nomination_id.data.isdigit() \
-            else None
-        juror = db.session.get(User, int(form.juror_id.data))
+        nomination_id, juror_id = whole_number(form.nomination_id.data), whole_number(form.juror_id.data)
+        nomination = db.session.get(Nomination, nomination_id) if nomination_id is not None else None
+        juror = db.session.get(User, juror_id) if juror_id is not None else None
         if nomination is None or nomination.round_id != round_.id or juror is None:
             abort(404)
         services.assign(nomination, juror, actor=_actor())

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from award_app import autosave
+from award_app.bounds import query_number, sent_version, whole_number
 from award_app.columns import utcnow
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
@@ -136,7 +137,7 @@ def _dossier_form(nomination: Nomination):
 
 
 def _sent_version(form) -> int | None:
-    return int(form.version.data) if (form.version.data or "").isdigit() else None
+    return sent_version(form.version.data)
 
 
 @bp.route("/<int:nomination_id>/autosave", methods=["POST"])
@@ -362,9 +363,9 @@ def by_round(round_id: int):
     state = request.args.get("state", "")
     if state in set(NominationState):
         query = query.where(Nomination.state == state)
-    group = request.args.get("group", "")
-    if group.isdigit():
-        query = query.where(Nomination.entries.any(Entry.group_id == int(group)))
+    group = query_number("group")
+    if group is not None:
+        query = query.where(Nomination.entries.any(Entry.group_id == group))
     province = request.args.get("province", "")
     if province:
         query = query.where(Nomination.province_id == province)
@@ -374,7 +375,7 @@ def by_round(round_id: int):
                                 Nomination.reference.ilike(f"%{word}%")))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     pages = max(1, -(-total // LIST_PAGE_SIZE))
-    page = min(pages, max(1, int(request.args["page"]))) if request.args.get("page", "").isdigit() else 1
+    page = min(pages, max(1, query_number("page", default=1)))
     nominations = db.session.scalars(query.options(
         *list_deferred(), selectinload(Nomination.entries).selectinload(Entry.group),
         selectinload(Nomination.province))
@@ -472,7 +473,8 @@ def endorse():
     if not current_user.endorser_scopes:
         abort(404)
     form = EndorseForm()
-    chosen = [db.session.get(Nomination, int(i)) for i in request.form.getlist("nomination_ids") if i.isdigit()]
+    chosen = [db.session.get(Nomination, whole_number(i)) for i in request.form.getlist("nomination_ids")
+              if whole_number(i) is not None]
     if any(n is None or not can_endorse(current_user, n) for n in chosen):
         abort(404)
     if not chosen:

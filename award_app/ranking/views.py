@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from award_app.bounds import query_number
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
 from award_app.formfields import ActionForm
@@ -147,8 +148,7 @@ def _page_of_rows(round_: Round, run) -> tuple[int, int, list[tuple]]:
         return 1, 1, []
     count = services.run_row_count(run)
     pages = max(1, -(-count // RANKING_PAGE_SIZE))
-    asked = request.args.get("page", "")
-    page = min(pages, max(1, int(asked))) if asked.isdigit() else 1
+    page = min(pages, max(1, query_number("page", default=1)))
     rows = services.run_rows(run, offset=(page - 1) * RANKING_PAGE_SIZE, limit=RANKING_PAGE_SIZE)
     ranked_groups = services.run_group_ids(run)
     return page, pages, [(g, [r for r in rows if r.group_id == g.id]) for g in round_.groups

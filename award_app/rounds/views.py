@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from award_app.bounds import sent_version, whole_number
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.formfields import today_in_vietnam
@@ -169,10 +170,6 @@ def _is_filled(row) -> bool:
     return bool(row["id"].data or row["name_vi"].data or row["name_en"].data)
 
 
-def _int_or_none(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
-
-
 @bp.route("/<int:round_id>/settings", methods=["GET", "POST"])
 @login_required
 def edit_settings(round_id: int):
@@ -190,7 +187,7 @@ def edit_settings(round_id: int):
         for text_field in ("theme_vi", "theme_en", "founding_decision"):
             values[text_field] = values[text_field] or ""
         try:
-            services.update_round_settings(round_, values, version=_int_or_none(form.version.data), actor=_actor())
+            services.update_round_settings(round_, values, version=sent_version(form.version.data), actor=_actor())
         except StaleEdit as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -220,9 +217,9 @@ def edit_rubric(round_id: int, rubric_id: int):
     else:
         form.criteria.entries = [row for row in form.criteria.entries if _is_filled(row)]
         if form.validate_on_submit():
-            rows = [{**row.data, "id": _int_or_none(row.data["id"])} for row in form.criteria.entries]
+            rows = [{**row.data, "id": whole_number(row.data["id"])} for row in form.criteria.entries]
             try:
-                services.update_criteria(round_, rubric, rows, version=_int_or_none(form.version.data),
+                services.update_criteria(round_, rubric, rows, version=sent_version(form.version.data),
                                          actor=_actor())
             except DomainError as error:
                 db.session.rollback()
@@ -241,9 +238,9 @@ def _edit_rows(round_: Round, form, entries_name: str, items, fields: tuple[str,
             entries.append_entry({**{k: getattr(item, k) for k in fields}, "id": item.id})
         form.version.data = round_.version
     elif form.validate_on_submit():
-        rows = {_int_or_none(row.data["id"]): {k: row.data[k] for k in fields} for row in entries.entries}
+        rows = {whole_number(row.data["id"]): {k: row.data[k] for k in fields} for row in entries.entries}
         try:
-            services.update_named_rows(round_, rows, items, what=what, version=_int_or_none(form.version.data),
+            services.update_named_rows(round_, rows, items, what=what, version=sent_version(form.version.data),
                                        actor=_actor())
         except DomainError as error:
             db.session.rollback()

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from award_app import autosave
 from award_app.accounts.permissions import active_council_rounds
 from award_app.audit.services import record
+from award_app.bounds import query_number, sent_version, whole_number
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.jury.forms import DossierConflictForm
@@ -64,8 +65,7 @@ def _dashboard_page(round_) -> dict:
         visible, visible.c.nomination_id == Entry.nomination_id).where(
         ScoreSheet.juror_id == current_user.id, ScoreSheet.state == SheetState.SUBMITTED))
     count = max(1, -(-db.session.scalar(select(func.count()).select_from(visible)) // DASHBOARD_PAGE_SIZE))
-    asked = request.args.get(f"page_{round_.id}", "")
-    page = min(count, max(1, int(asked))) if asked.isdigit() else 1
+    page = min(count, max(1, query_number(f"page_{round_.id}", default=1)))
     items = db.session.scalars(_visible_assignments(round_).join(Nomination).options(
         selectinload(Assignment.nomination).options(*list_deferred())
         .selectinload(Nomination.entries).selectinload(Entry.group))
@@ -107,10 +107,10 @@ def _entry_or_404(entry_id: int) -> Entry:
 def _inputs(form: ScoreSheetForm) -> list[services.ScoreInput]:
     inputs = []
     for row in form.scores.entries:
-        criterion_id = row["criterion_id"].data
-        if criterion_id and str(criterion_id).isdigit():
+        criterion_id = whole_number(row["criterion_id"].data)
+        if criterion_id is not None:
             points = row["points"].data if not row["points"].errors else None
-            inputs.append(services.ScoreInput(int(criterion_id), points, row["comment"].data or ""))
+            inputs.append(services.ScoreInput(criterion_id, points, row["comment"].data or ""))
     return inputs
 
 
@@ -170,7 +170,7 @@ def sheet(entry_id: int):
 def _sent_version(form: ScoreSheetForm, existing: ScoreSheet | None) -> int | None:
     if existing is None:
         return None  # the sheet is created from this very form
-    return int(form.version.data) if (form.version.data or "").isdigit() else None
+    return sent_version(form.version.data)
 
 
 @bp.route("/entries/<int:entry_id>/autosave", methods=["POST"])
