@@ -13,6 +13,7 @@ from award_app.audit.services import record
 from award_app.extensions import db
 from award_app.nominations.files import thumbnail_key
 from award_app.nominations.models import Document, Nomination
+from award_app.nominations.receipt import receipt_prefix
 from award_app.rounds.models import Round
 from award_app.storage import CHUNK, Storage, content_key
 
@@ -99,6 +100,7 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
     every dossier and the contact details; winners keep their names (public record)."""
     counts = {"rounds": 0, "nominations": 0, "documents": 0}
     removed: set[str] = set()
+    purged: list[int] = []
     for round_ in db.session.scalars(select(Round).where(Round.closes_at.is_not(None))):
         if round_.closes_at.date().replace(year=round_.closes_at.year + round_.retention_years) > today:
             continue
@@ -112,6 +114,7 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
                 counts["documents"] += len(nomination.documents)
                 removed.update(d.sha256 for d in nomination.documents)
                 nomination.documents.clear()
+                purged.append(nomination.id)
                 counts["nominations"] += 1
                 touched = True
         if touched:
@@ -122,4 +125,14 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
     for sha in removed - still_used:
         storage.delete(content_key(sha))
         storage.delete(thumbnail_key(sha))
+    _delete_receipts(storage, purged)
     return counts
+
+
+def _delete_receipts(storage: Storage, nomination_ids: list[int]) -> None:
+    """The kept receipts name the applicant and the contacts: they go with the dossier's details."""
+    if not nomination_ids:
+        return
+    prefixes = tuple(receipt_prefix(nomination_id) for nomination_id in nomination_ids)
+    for key in [key for key in storage.list_keys() if key.startswith(prefixes)]:
+        storage.delete(key)
