@@ -38,6 +38,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     UPLOAD_MAX_FILE_MB = 20
     UPLOAD_MAX_DOSSIER_MB = 200
+    # The largest /my-data.zip made (the files' total); beyond it the user is asked to contact the secretariat.
+    PERSONAL_DATA_MAX_MB = 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # one file per request, with the form around it
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -128,6 +130,7 @@ class ProductionConfig(Config):
         config["JOB_PROGRESS_POLL_SECONDS"] = float(env.get("JOB_PROGRESS_POLL_SECONDS", "2"))
         config["TRUSTED_PROXIES"] = int(env.get("TRUSTED_PROXIES", "0"))
         config["UPLOAD_FOLDER"] = env.get("UPLOAD_FOLDER", Config.UPLOAD_FOLDER)
+        config["PERSONAL_DATA_MAX_MB"] = int(env.get("PERSONAL_DATA_MAX_MB", Config.PERSONAL_DATA_MAX_MB))
         config["STORAGE_BACKEND"] = env.get("STORAGE_BACKEND") or "local"
         for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
             config[name] = env.get(name) or None

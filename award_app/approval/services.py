@@ -5,6 +5,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from award_app.approval.models import Decision, Revocation
 from award_app.audit.services import record
@@ -73,14 +74,27 @@ def return_proposal(round_: Round, reason: str, *, actor) -> None:
 
 
 def attach_scan(decision: Decision, stream: BinaryIO, filename: str, *, actor) -> None:
-    """The decision as signed on paper, scanned to PDF, kept with the approval."""
+    """The decision as signed on paper, scanned to PDF, kept with the approval: uploaded once, then never
+    replaced (R8: nothing that decided the result changes after approval). The file is checked and stored
+    first; the decision takes it only if it still has none, in one conditional UPDATE, so that of two
+    uploads at once only one is kept."""
+    if decision.scan_sha256:
+        raise InvalidTransition(SCAN_ALREADY_KEPT)
     try:
         sha, _size, _kind = files.store(stream, current_storage(), allowed={"pdf"},
                                         max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024)
     except files.UploadRefused as refused:
         raise InvalidTransition(_l("The signed decision must be a PDF file.")) from refused
-    decision.scan_sha256, decision.scan_name = sha, nfc(filename or "quyet-dinh.pdf")[:255]
+    name = nfc(filename or "quyet-dinh.pdf")[:255]
+    taken = db.session.execute(update(Decision).where(Decision.id == decision.id, Decision.scan_sha256.is_(None))
+                               .values(scan_sha256=sha, scan_name=name)).rowcount
+    if not taken:
+        raise InvalidTransition(SCAN_ALREADY_KEPT)
+    db.session.refresh(decision)
     record("decision.scan_uploaded", decision, round_id=decision.round_id, actor=actor, sha256=sha)
+
+
+SCAN_ALREADY_KEPT = _l("The signed decision is already kept with the approval and cannot be replaced.")
 
 
 def publish(round_: Round, *, actor) -> None:

@@ -22,6 +22,7 @@ from award_app.nominations.models import Entry, Nomination
 from award_app.notifications.services import link
 from award_app.ranking.services import run_rows
 from award_app.rounds.models import Round
+from award_app.rounds.permissions import can_manage_rounds
 from award_app.storage import content_key, current_storage
 
 # No 0/O or 1/I: the code is read aloud and typed from paper.
@@ -136,7 +137,7 @@ def pdf_of(certificate: Certificate) -> bytes:
         return keep_pdf(certificate)
 
 
-@register("certificates_zip")
+@register("certificates_zip", may_see=lambda user, job: can_manage_rounds(user))
 def certificates_zip(job, progress) -> tuple[bytes, str]:
     """Every certificate of the round as separate PDFs in one ZIP, issuing the missing ones first. The steps
     counted are the certificates to draw, then the certificates to pack."""

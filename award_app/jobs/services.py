@@ -13,14 +13,24 @@ from award_app.jobs.tasks import after_commit, task
 from award_app.storage import content_key, current_storage
 
 WORK: dict[str, Callable] = {}
+# Who may still see a job and take its result: asked at every request, not only when the job was made, so
+# that a user who loses the role that made it loses the result too (issue 15, point 8).
+MAY_SEE: dict[str, Callable] = {}
 
 
-def register(kind: str):
-    """Declare the function that does one kind of job: work(job, progress) -> (bytes, file name)."""
+def register(kind: str, *, may_see: Callable):
+    """Declare the function that does one kind of job: work(job, progress) -> (bytes, file name), and the
+    permission, may_see(user, job) -> bool, that its maker must still hold to follow it and download it."""
     def decorator(function):
-        WORK[kind] = function
+        WORK[kind], MAY_SEE[kind] = function, may_see
         return function
     return decorator
+
+
+def may_see(user, job: Job) -> bool:
+    """Only the job's maker, and only while they still hold the permission that made it."""
+    check = MAY_SEE.get(job.kind)
+    return job.created_by_id == user.id and check is not None and bool(check(user, job))
 
 
 def create(kind: str, *, round_id: int | None, actor) -> Job:

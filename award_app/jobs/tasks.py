@@ -148,12 +148,58 @@ def redis_connection(url: str):
     return Redis.from_url(url)
 
 
+PERFORM = "award_app.jobs.tasks.perform"
+
+
+class NotATask(Exception):
+    """A job on the queue that is not one of the application's named tasks: the worker refuses it."""
+
+
+@cache
+def task_job_class():
+    """RQ's Job, restricted to the application's own tasks (issue 15, point 14: whoever could write to Redis
+    ran any function in the worker). Jobs travel as JSON, never pickle (unpickling runs code); the worker
+    runs only `perform(name, *plain values)` for a name in TASKS, and never a callback named in Redis.
+    Anything else fails the job, with a log line, before any import."""
+    from rq.job import Job
+
+    class TaskJob(Job):
+        def _deserialize_data(self):
+            super()._deserialize_data()
+            self._args = tuple(self._args or ())  # JSON gives a list; the queue's callers see a tuple
+
+        @property
+        def func(self):
+            refusal = _refusal(self.func_name, self.instance, self.args, self.kwargs)
+            if refusal:
+                log.error("refused job %s from Redis: %s", self.id, refusal)
+                raise NotATask(refusal)
+            return perform
+
+        # Callbacks would be imported by name from Redis: the application uses none, so none runs.
+        success_callback = failure_callback = stopped_callback = property(lambda self: None)
+
+    return TaskJob
+
+
+def _refusal(func_name, instance, args, kwargs) -> str:
+    """Why a job from Redis is not one of ours ("" when it is)."""
+    if func_name != PERFORM or instance is not None or kwargs:
+        return f"not an application task: {func_name!r}"
+    if not args or not isinstance(args[0], str) or args[0] not in TASKS:
+        return f"unknown task {args[0] if args else None!r}"
+    if not all(isinstance(value, str | int | float | bool) or value is None for value in args[1:]):
+        return f"task {args[0]!r} takes plain values only"
+    return ""
+
+
 def rq_queue(app: Flask | None = None):
     from rq import Queue
+    from rq.serializers import JSONSerializer
 
     config = (app or current_app).config
     return Queue(config["REDIS_PREFIX"], connection=redis_connection(config["REDIS_URL"]),
-                 default_timeout=JOB_TIMEOUT_SECONDS)
+                 default_timeout=JOB_TIMEOUT_SECONDS, job_class=task_job_class(), serializer=JSONSerializer)
 
 
 def enqueue(name: str, *args) -> None:
@@ -188,4 +234,7 @@ def start_worker(app: Flask, *, burst: bool = False) -> None:
     from rq import Worker
 
     WORKER["app"], WORKER["pid"] = app, os.getpid()
-    Worker([rq_queue(app)], connection=redis_connection(app.config["REDIS_URL"])).work(burst=burst)
+    from rq.serializers import JSONSerializer
+
+    Worker([rq_queue(app)], connection=redis_connection(app.config["REDIS_URL"]), job_class=task_job_class(),
+           serializer=JSONSerializer).work(burst=burst)

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from award_app.extensions import db
 from award_app.jobs.models import Job, JobState
-from award_app.jobs.services import result_key
+from award_app.jobs.services import may_see, result_key
 from award_app.storage import current_storage
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -12,7 +12,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 def _own_job(job_id: int) -> Job:
     job = db.get_or_404(Job, job_id)
-    if job.created_by_id != current_user.id:
+    if not may_see(current_user, job):
         abort(404)
     return job
 

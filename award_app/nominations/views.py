@@ -1,6 +1,6 @@
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -39,7 +39,7 @@ from award_app.nominations.permissions import (
     can_withdraw_nomination,
     endorses,
 )
-from award_app.nominations.receipt import render_receipt
+from award_app.nominations.receipt import kept_receipt
 from award_app.rounds.models import Province, RankingGroup, Round, RoundState
 from award_app.rounds.services import provinces_valid_on
 from award_app.storage import content_key, current_storage
@@ -436,12 +436,12 @@ def paper(round_id: int):
 @bp.route("/<int:nomination_id>/receipt.pdf")
 @login_required
 def receipt(nomination_id: int):
+    """Served from the kept file; drawn only when what it shows has changed (nominations/receipt.py)."""
     nomination = nomination_or_404(nomination_id, can_view_receipt)
-    body = render_receipt(nomination=nomination, facts=dossier_facts(nomination),
-                          documents=nomination.documents, organiser=nomination.round.organiser_name)
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="bien-nhan-{nomination.reference}.pdf"'
-    return response
+    key = kept_receipt(current_storage(), nomination.id, nomination=nomination, facts=dossier_facts(nomination),
+                       documents=nomination.documents, organiser=nomination.round.organiser_name)
+    return current_storage().send(key, mimetype="application/pdf",
+                                  download_name=f"bien-nhan-{nomination.reference}.pdf")
 
 
 @bp.route("/endorsement/")

@@ -6,9 +6,11 @@ import subprocess
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from award_app.approval import services
+from award_app.approval.models import Decision
+from award_app.audit.models import AuditEvent
 from award_app.certificates.models import Certificate
 from award_app.certificates.services import issue_for_round
 from award_app.extensions import db
@@ -170,3 +172,42 @@ def test_the_signed_scan_is_kept_with_the_approval(app, storage_backend):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert db.session.scalars(select(Certificate)).first() is not None
     assert current_storage().exists(content_key(hashlib.sha256(scan).hexdigest()))
+
+
+def test_the_signed_scan_is_uploaded_once_and_never_replaced(app):
+    round_, _dossiers, secretariat, approver, _certificates = approved_round(app)
+    first, second = b"%PDF-1.4\n% the signed decision\n%%EOF\n", b"%PDF-1.4\n% another paper\n%%EOF\n"
+    page = f"/approval/round/{round_.id}"
+    client = client_for(app, approver)
+    submit(client, f"{page}/scan", {"scan": (io.BytesIO(first), "QD-123-da-ky.pdf")}, form_url=page,
+           content_type="multipart/form-data")
+    assert "cannot be replaced" in client.get(page).get_data(as_text=True)
+    for user in (approver, secretariat):
+        other = client_for(app, user)
+        response = submit(other, f"{page}/scan", {"scan": (io.BytesIO(second), "khac.pdf")}, form_url=page,
+                          content_type="multipart/form-data")
+        assert response.status_code in (302, 303)
+        assert "already kept with the approval and cannot be replaced" in other.get(response.location).get_data(
+            as_text=True)
+    with client.get(f"{page}/scan.pdf") as response:
+        assert response.data == first
+    decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
+    assert decision.scan_name == "QD-123-da-ky.pdf"
+    assert not current_storage().exists(content_key(hashlib.sha256(second).hexdigest()))
+    uploads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "decision.scan_uploaded")).all()
+    assert len(uploads) == 1
+
+
+def test_of_two_scans_uploaded_at_the_same_moment_only_one_is_kept(app):
+    from award_app.errors import InvalidTransition
+
+    round_, _dossiers, _secretariat, approver, _certificates = approved_round(app)
+    decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
+    db.session.execute(update(Decision).where(Decision.id == decision.id)
+                       .values(scan_sha256="a" * 64, scan_name="first.pdf")
+                       .execution_options(synchronize_session=False))  # another request, unseen by this one
+    assert decision.scan_sha256 is None  # this request still holds the decision as it read it
+    with pytest.raises(InvalidTransition):
+        services.attach_scan(decision, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "second.pdf", actor=approver)
+    db.session.refresh(decision)
+    assert decision.scan_name == "first.pdf"

