@@ -1,10 +1,11 @@
 """Domain errors raised by services, and how the web answers them."""
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import SecurityError
 
 from award_app.extensions import db
 
@@ -85,6 +86,8 @@ def _bad_request(error):
     """A form refused for its security token comes back with everything typed (files excepted), to be
     sent again with a fresh token: a juror's long comment is never lost. A script saving in the background
     (it asks for JSON) gets the message as JSON and keeps the text on its page."""
+    if isinstance(error, SecurityError):
+        return _unknown_host()
     if wants_json():
         return jsonify(ok=False, stale=False, errors={}, message=_(
             "Not saved: the page's security token is no longer valid (or you were signed out). Your text stays "
@@ -92,6 +95,12 @@ def _bad_request(error):
     kept = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"] \
         if request.method == "POST" else []
     return render_template("errors/400.html", kept=kept, action=request.path), 400
+
+
+def _unknown_host():
+    """A request naming a host that is not PUBLIC_URL's (TRUSTED_HOSTS): no page of the site, whose links
+    could not be built, and nothing of the forged name echoed."""
+    return Response("Bad request: unknown host.\n", status=400, mimetype="text/plain")
 
 
 def wants_json() -> bool:

@@ -29,9 +29,11 @@ def test_the_session_cookie_is_http_only_and_same_site(app, client, make_user):
 
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("SECRET_KEY", "Zq3vN8pLr2Tx6WbKc9HdYf4MsJg7Ae5U")
+    monkeypatch.setenv("PUBLIC_URL", "https://giaithuong.example.vn")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.delenv("AWARD_INSECURE_COOKIES", raising=False)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
-    response = app.test_client().get("/healthz")
+    response = app.test_client().get("/healthz", base_url="https://giaithuong.example.vn")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
