@@ -1,5 +1,7 @@
 """Domain errors raised by services, and how the web answers them."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
 
 from award_app.extensions import db
+from award_app.security import origin_of, own_origins
 
 
 class DomainError(Exception):
@@ -51,9 +54,14 @@ class RoundNotEditable(DomainError):
 
 
 def _safe_back() -> str:
-    target = request.referrer or ""
-    host = request.host_url
-    return target if target.startswith(host) else url_for("dashboard.home")
+    """The page the user came from, as a path on this site; any other referrer (another site, a forged
+    Host) sends them home."""
+    home = url_for("dashboard.home")
+    if origin_of(request.referrer) not in own_origins():
+        return home
+    parts = urlsplit(request.referrer)
+    path = urlunsplit(("", "", parts.path, parts.query, ""))
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else home
 
 
 def _handle_domain_error(error: DomainError):

@@ -1,6 +1,8 @@
 """Response headers every page carries, and how sessions are kept."""
 
-from flask import Flask, Request, Response, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
@@ -8,6 +10,27 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+
+def origin_of(url: str | None) -> str | None:
+    """"https://host:port" of an absolute URL; None for a path, "null" or nothing."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def own_origins() -> set[str]:
+    """This site as the browser names it: the request's own origin (its Host is checked against TRUSTED_HOSTS
+    in production) and PUBLIC_URL's."""
+    return {origin_of(request.host_url), origin_of(current_app.config["PUBLIC_URL"])}
+
+
+def from_own_origin() -> bool:
+    """The page that sent this request is ours, as far as the browser says: its Origin header, or else its
+    Referer, names this site. A request that names neither (an old browser, a privacy setting) passes."""
+    sent = request.headers.get("Origin") or request.referrer
+    return not sent or origin_of(sent) in own_origins()
 
 
 def _add_headers(response: Response) -> Response:

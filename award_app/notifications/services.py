@@ -2,8 +2,9 @@
 
 import smtplib
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
@@ -14,12 +15,12 @@ from award_app.notifications.models import OutboxMessage
 
 
 def link(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail or a QR code, also outside a request (commands, jobs):
-    PUBLIC_URL gives the address users reach the platform at."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link for an e-mail, a QR code or a PDF: always on PUBLIC_URL, the address users reach the
+    platform at, in a request as in a command or a job. Never from the request's Host or X-Forwarded-Host,
+    which the client writes (a reset link sent to evil.example would hand the token to its owner)."""
+    public = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/", url_scheme=public.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def queue(user, kind: str, **context) -> OutboxMessage:
