@@ -41,6 +41,17 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _not_stored(response: Response) -> Response:
+    """No cache keeps a page, a download or an error of this site (a shared proxy, the browser's disk, its back
+    button after sign-out): every dynamic answer may be personal (signed-in pages, exports, personal data,
+    private thumbnails, a form kept after a refused token). Only the public static files are cacheable."""
+    if request.endpoint == "static":
+        return response
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers.pop("Expires", None)
+    return response
+
+
 def _add_hsts(response: Response) -> Response:
     response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
@@ -66,6 +77,7 @@ def register_security_headers(app: Flask) -> None:
     app.before_request(_drop_nul_characters)
     app.session_interface = SessionInterface()
     app.after_request(_add_headers)
+    app.after_request(_not_stored)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_add_hsts)
 
