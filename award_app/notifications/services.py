@@ -1,11 +1,13 @@
 """Queueing e-mails in the recipient's language, and sending them after the commit."""
 
+import re
 import smtplib
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from award_app.columns import utcnow
@@ -58,12 +60,38 @@ def _claim(message: OutboxMessage) -> bool:
     return bool(claimed)
 
 
+def _print(message: OutboxMessage, config) -> None:
+    """Development without SMTP: the developer reads each e-mail, links included, in the server's console."""
+    current_app.logger.warning("E-mail printed here, not sent (no MAIL_SERVER)\nTo: %s\nSubject: %s\n\n%s",
+                               message.to_email, message.subject, message.body)
+
+
+def _transport(config):
+    if config.get("MAIL_SERVER"):
+        return _send
+    if config.get("MAIL_TO_CONSOLE"):
+        return _print
+    return None
+
+
+LINK = re.compile(r"https?://\S+")
+
+
+def for_reader(message: OutboxMessage, reader) -> str:
+    """The body as another person may read it: a link in an e-mail may carry its recipient's secret (a
+    password reset, an invitation), so only the recipient sees the links of their own e-mails."""
+    if message.user_id is not None and message.user_id == reader.id:
+        return message.body
+    return LINK.sub(str(_("[link for the recipient only]")), message.body)
+
+
 @task("notifications.deliver")
 def deliver_pending(limit: int = 50) -> int:
     """Send unsent messages (oldest first) and commit their state. Safe to run twice, even at once in two
-    workers: each message is claimed before it is sent."""
+    workers: each message is claimed before it is sent. Without SMTP, development prints them instead."""
     config = current_app.config
-    if not config.get("MAIL_SERVER"):
+    transport = _transport(config)
+    if transport is None:
         return 0
     sent = 0
     pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None),
@@ -73,7 +101,7 @@ def deliver_pending(limit: int = 50) -> int:
         if not _claim(message):
             continue
         try:
-            _send(message, config)
+            transport(message, config)
         except (OSError, smtplib.SMTPException) as error:
             message.last_error = str(error)[:500]
         else:
