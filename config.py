@@ -184,8 +184,8 @@ def strong_secret_key(key: str | None) -> str:
     if key in REPOSITORY_KEYS:
         raise RuntimeError("SECRET_KEY is a key published in this repository: generate a new one.")
     if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_CHARACTERS:
-        raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, e.g. "
-                           "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
+        raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, not a repeated "
+                           "pattern, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
     return key
 
 
