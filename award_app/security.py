@@ -47,7 +47,7 @@ def _not_stored(response: Response) -> Response:
     private thumbnails, a form kept after a refused token). Only the public static files are cacheable."""
     if request.endpoint == "static":
         return response
-    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["Cache-Control"] = "no-store"
     response.headers.pop("Expires", None)
     return response
 
