@@ -56,6 +56,14 @@ def test_production_refuses_a_weak_or_published_secret_key(production_env, key):
         create_app("production")
 
 
+def test_a_key_published_in_the_repository_is_refused_however_long(production_env):
+    import config
+
+    production_env.setattr(config, "REPOSITORY_KEYS", frozenset({STRONG_KEY}))
+    with pytest.raises(RuntimeError, match="published"):
+        create_app("production")
+
+
 def test_production_starts_with_a_generated_key(production_env):
     assert create_app("production").config["SECRET_KEY"] == STRONG_KEY
 
@@ -102,6 +110,25 @@ def test_production_answers_only_its_public_host(production_env):
     assert client.get("/healthz", base_url=PUBLIC).status_code == 200
     forged = client.get("/healthz", base_url=PUBLIC, headers={"Host": "evil.example"})
     assert forged.status_code == 400 and b"evil.example" not in forged.data
+
+
+def test_behind_the_proxy_x_forwarded_host_is_not_believed(production_env):
+    """nginx passes the client's address and scheme; a client's X-Forwarded-Host names nothing."""
+    production_env.setenv("TRUSTED_PROXIES", "1")
+    app = create_app("production")
+    seen = {}
+
+    @app.get("/_host")
+    def host():
+        from flask import request
+
+        seen.update(host=request.host, scheme=request.scheme, remote=request.remote_addr)
+        return "ok"
+
+    response = app.test_client().get("/_host", base_url="http://giaithuong.example.vn", headers={
+        "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert response.status_code == 200
+    assert seen == {"host": "giaithuong.example.vn", "scheme": "https", "remote": "203.0.113.9"}
 
 
 def test_development_builds_links_from_the_public_url_it_is_given(monkeypatch):
