@@ -18,8 +18,8 @@ from award_app.notifications.models import OutboxMessage
 
 def link(endpoint: str, **values) -> str:
     """An absolute link for an e-mail, a QR code or a PDF: always on PUBLIC_URL, the address users reach the
-    platform at, in a request as in a command or a job. Never from the request's Host or X-Forwarded-Host,
-    which the client writes (a reset link sent to evil.example would hand the token to its owner)."""
+    platform at, in a request as in a command or a job. Never from the host a request names (its Host header,
+    a proxy's forwarded host), which the client writes: a reset link on evil.example hands its token over."""
     public = urlsplit(current_app.config["PUBLIC_URL"])
     adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/", url_scheme=public.scheme)
     return adapter.build(endpoint, values, force_external=True)

@@ -2,6 +2,7 @@
 X-Forwarded-Host the client sends."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -107,3 +108,16 @@ def test_going_back_after_a_refusal_never_leaves_the_site(app, referrer, host, b
     response = _forged_post(app, "/rounds/", {"Referer": referrer, "Host": host}, email=secretariat.email,
                             data={"_action": f"/rounds/{round_.id}/advance", "to_state": "approved"})
     assert response.status_code == 302 and response.headers["Location"] == back
+
+
+def test_no_code_builds_a_link_from_the_request():
+    """The class of hole, closed for the future: absolute URLs come from notifications.link (PUBLIC_URL) only.
+    The request's own origin is read in one place, award_app/security.py, to recognise same-origin requests."""
+    root = Path(__file__).resolve().parents[2]
+    patterns = re.compile(r"(?<!force)_external|host_url|url_root|request\.host\b|X-Forwarded-Host", re.IGNORECASE)
+    allowed = {root / "award_app" / "security.py"}
+    files = [*(root / "award_app").rglob("*.py"), *(root / "templates").rglob("*.*")]
+    found = [f"{path.relative_to(root)}:{number}" for path in files if path not in allowed
+             for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+             if patterns.search(line) and not line.strip().startswith("#")]
+    assert not found, found
