@@ -12,12 +12,16 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test setup system-packages lint translations-extract clean bench
 
+# `make run PORT=5001` serves on another port; e-mailed links and certificates' QR codes open where they were made.
+PORT ?= 5000
+PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	$(FLASK) demo load
-	@echo "Serving http://127.0.0.1:5000 — demo accounts are listed in README.md"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PUBLIC_URL=$(PUBLIC_URL) $(FLASK) demo load
+	@echo "Serving $(PUBLIC_URL) — demo accounts are listed in README.md"
+	PUBLIC_URL=$(PUBLIC_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup lint
 	$(BIN)/pytest

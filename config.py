@@ -2,6 +2,9 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask.helpers import get_debug_flag
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -50,8 +53,12 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "giaithuong@localhost"
-    # The address users reach the platform at: links in e-mails and QR codes made outside a request.
+    # The address users reach the platform at: every link that leaves a request (e-mails, QR codes) is built
+    # from it, never from the request's Host. Development and `make run` read it from the environment.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # Without SMTP, development prints each e-mail to the server's console (its links are secrets of the
+    # recipient, hidden on the outbox page); the tests and production keep them in the outbox only.
+    MAIL_TO_CONSOLE = False
     MINISTRY_NAME = "Bộ Nông nghiệp và Môi trường"
     MINISTRY_NAME_EN = "Ministry of Agriculture and Environment"
     PRIVACY_NOTICE_VERSION = "2026-1"
@@ -75,18 +82,25 @@ class Config:
     def init_app(cls, config: dict) -> None:
         """Settings read when the app is built, not when this module is imported."""
 
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse to start with settings that are unsafe, once every override is applied."""
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
     # A fixed key for the local demo only; Production refuses to start without its own.
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105
     DEMO_PASSWORD = "demo-2026"  # noqa: S105 - the README lists it for the demo accounts
+    MAIL_TO_CONSOLE = True
 
     @classmethod
     def init_app(cls, config: dict) -> None:
         url = database_url(os.environ.get("DATABASE_URL"))
         if url:
             config["SQLALCHEMY_DATABASE_URI"] = url
+        # `make run PORT=5001` serves on another port: the QR codes of its certificates open that port.
+        config["PUBLIC_URL"] = os.environ.get("PUBLIC_URL") or Config.PUBLIC_URL
 
 
 class TestingConfig(Config):
@@ -114,11 +128,14 @@ class ProductionConfig(Config):
 
     @classmethod
     def init_app(cls, config: dict) -> None:
-        """Read secrets and services from the environment at start-up; refuse to start without a key."""
+        """Read secrets and services from the environment at start-up; refuse to start without a strong key,
+        without an address (PUBLIC_URL) or with the debugger."""
         env = os.environ
-        if not env.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in the environment for production.")
-        config["SECRET_KEY"] = env["SECRET_KEY"]
+        config["SECRET_KEY"] = strong_secret_key(env.get("SECRET_KEY"))
+        insecure_cookies = env.get("AWARD_INSECURE_COOKIES") == "1"
+        config["PUBLIC_URL"] = public_url(env.get("PUBLIC_URL"), allow_http=insecure_cookies)
+        # Requests naming another host are refused (400): the port is not compared.
+        config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname]
         config["SQLALCHEMY_DATABASE_URI"] = (
             database_url(env.get("DATABASE_URL")) or Config.SQLALCHEMY_DATABASE_URI
         )
@@ -145,12 +162,59 @@ class ProductionConfig(Config):
         config["MAIL_USERNAME"] = env.get("MAIL_USERNAME")
         config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
         config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
-        config["PUBLIC_URL"] = env.get("PUBLIC_URL", Config.PUBLIC_URL)
         config["CERTIFICATE_SIGNING_KEY"] = env.get("CERTIFICATE_SIGNING_KEY") or None
         config["CERTIFICATE_SIGNING_CERT"] = env.get("CERTIFICATE_SIGNING_CERT") or None
         # The one documented exception: cookies over plain HTTP for a benchmark on 127.0.0.1.
-        if env.get("AWARD_INSECURE_COOKIES") == "1":
+        if insecure_cookies:
             config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = False
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """The Werkzeug debugger runs any code a visitor types: never in production, however it is asked for
+        (FLASK_DEBUG=1, `flask run --debug`, DEBUG in the settings)."""
+        if config.get("DEBUG") or get_debug_flag():
+            raise RuntimeError("Production refuses to run in debug mode: unset FLASK_DEBUG and DEBUG.")
+
+
+# The keys written in this repository sign nothing in production.
+REPOSITORY_KEYS = frozenset({DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY})
+MIN_KEY_LENGTH = 32
+MIN_KEY_CHARACTERS = 8
+
+
+def strong_secret_key(key: str | None) -> str:
+    """SECRET_KEY signs sessions, CSRF tokens and reset links: at least 32 characters, at least 8 different
+    ones ("aaaa…" is not a key), and not a key from this repository."""
+    key = (key or "").strip()
+    if not key:
+        raise RuntimeError("SECRET_KEY must be set in the environment for production.")
+    if key in REPOSITORY_KEYS:
+        raise RuntimeError("SECRET_KEY is a key published in this repository: generate a new one.")
+    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_CHARACTERS:
+        raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, not a repeated "
+                           "pattern, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
+    return key
+
+
+def public_url(url: str | None, *, allow_http: bool) -> str:
+    """PUBLIC_URL, the address users reach the platform at: https (plain http only with the benchmark's
+    AWARD_INSECURE_COOKIES=1), a host, no query, no fragment, no user; given without its trailing slash."""
+    url = (url or "").strip()
+    if not url:
+        raise RuntimeError("PUBLIC_URL must be set in the environment for production, e.g. "
+                           "https://giaithuong.example.gov.vn: every e-mailed link and QR code is built from it.")
+    parts = urlsplit(url)
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes:
+        raise RuntimeError("PUBLIC_URL must start with https:// (http:// only with AWARD_INSECURE_COOKIES=1).")
+    try:
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if not parts.hostname or parts.query or parts.fragment or parts.username or parts.password:
+        raise RuntimeError("PUBLIC_URL must be an address such as https://giaithuong.example.gov.vn, "
+                           "without a query, a fragment or a user.")
+    return url.rstrip("/")
 
 
 CONFIGS = {

@@ -22,6 +22,7 @@ def _load_config(app: Flask, config: str | Mapping | None) -> None:
     settings.init_app(app.config)
     app.config.update(overrides)
     app.config["AWARD_CONFIG"] = name
+    settings.check(app.config)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -91,8 +92,10 @@ def create_app(config: str | Mapping | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # The client's address and scheme only: X-Forwarded-Host is never believed (links come from PUBLIC_URL,
+        # and the Host nginx passes is checked against TRUSTED_HOSTS).
         proxies = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added: every <int:…> is range-checked
     _register_blueprints(app)

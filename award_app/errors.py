@@ -1,12 +1,17 @@
 """Domain errors raised by services, and how the web answers them."""
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import SecurityError
 
 from award_app.extensions import db
+from award_app.security import from_own_origin, origin_of, own_origins
 
 
 class DomainError(Exception):
@@ -50,9 +55,14 @@ class RoundNotEditable(DomainError):
 
 
 def _safe_back() -> str:
-    target = request.referrer or ""
-    host = request.host_url
-    return target if target.startswith(host) else url_for("dashboard.home")
+    """The page the user came from, as a path on this site; any other referrer (another site, a forged
+    Host) sends them home."""
+    home = url_for("dashboard.home")
+    if origin_of(request.referrer) not in own_origins():
+        return home
+    parts = urlsplit(request.referrer)
+    path = urlunsplit(("", "", parts.path, parts.query, ""))
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else home
 
 
 def _handle_domain_error(error: DomainError):
@@ -82,16 +92,40 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 
 
 def _bad_request(error):
-    """A form refused for its security token comes back with everything typed (files excepted), to be
-    sent again with a fresh token: a juror's long comment is never lost. A script saving in the background
-    (it asks for JSON) gets the message as JSON and keeps the text on its page."""
+    """A form refused for its security token comes back with everything typed (files and passwords excepted),
+    to be sent again with a fresh token: a juror's long comment is never lost (see _kept_input for whom). A
+    script saving in the background (it asks for JSON) gets the message as JSON and keeps the text on its page."""
+    if isinstance(error, SecurityError):
+        return _unknown_host()
     if wants_json():
         return jsonify(ok=False, stale=False, errors={}, message=_(
             "Not saved: the page's security token is no longer valid (or you were signed out). Your text stays "
             "here; press Save to send it again.")), 400
-    kept = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"] \
-        if request.method == "POST" else []
-    return render_template("errors/400.html", kept=kept, action=request.path), 400
+    return render_template("errors/400.html", kept=_kept_input(), action=request.path), 400
+
+
+# Forms whose input never comes back on the error page: signing in, registering and resetting a password (a
+# cross-site POST would become a one-click sign-in into the attacker's account) and changing one.
+NEVER_KEPT = frozenset({"accounts.login", "accounts.register", "accounts.reset_request", "accounts.reset",
+                        "accounts.change_password"})
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current"})
+
+
+def _kept_input() -> list[tuple[str, str]]:
+    """The refused form's fields, only for the signed-in user whose session came with the request (a cross-site
+    POST carries no Lax cookie) from a page of this site (Origin, else Referer): another site cannot turn a
+    forged POST into a ready form with a fresh token. Passwords are never written back."""
+    if request.method != "POST" or request.endpoint in NEVER_KEPT:
+        return []
+    if not current_user.is_authenticated or not from_own_origin():
+        return []
+    return [(key, value) for key, value in request.form.items(multi=True) if key not in SECRET_FIELDS]
+
+
+def _unknown_host():
+    """A request naming a host that is not PUBLIC_URL's (TRUSTED_HOSTS): no page of the site, whose links
+    could not be built, and nothing of the forged name echoed."""
+    return Response("Bad request: unknown host.\n", status=400, mimetype="text/plain")
 
 
 def wants_json() -> bool:

@@ -1,6 +1,8 @@
 """Response headers every page carries, and how sessions are kept."""
 
-from flask import Flask, Request, Response, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
@@ -10,11 +12,43 @@ CSP = (
 )
 
 
+def origin_of(url: str | None) -> str | None:
+    """"https://host:port" of an absolute URL; None for a path, "null" or nothing."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def own_origins() -> set[str]:
+    """This site as the browser names it: the request's own origin (its Host is checked against TRUSTED_HOSTS
+    in production) and PUBLIC_URL's."""
+    return {origin_of(request.host_url), origin_of(current_app.config["PUBLIC_URL"])}
+
+
+def from_own_origin() -> bool:
+    """The page that sent this request is ours, as far as the browser says: its Origin header, or else its
+    Referer, names this site. A request that names neither (an old browser, a privacy setting) passes."""
+    sent = request.headers.get("Origin") or request.referrer
+    return not sent or origin_of(sent) in own_origins()
+
+
 def _add_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _not_stored(response: Response) -> Response:
+    """No cache keeps a page, a download or an error of this site (a shared proxy, the browser's disk, its back
+    button after sign-out): every dynamic answer may be personal (signed-in pages, exports, personal data,
+    private thumbnails, a form kept after a refused token). Only the public static files are cacheable."""
+    if request.endpoint == "static":
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.pop("Expires", None)
     return response
 
 
@@ -43,6 +77,7 @@ def register_security_headers(app: Flask) -> None:
     app.before_request(_drop_nul_characters)
     app.session_interface = SessionInterface()
     app.after_request(_add_headers)
+    app.after_request(_not_stored)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_add_hsts)
 

@@ -258,7 +258,7 @@ def main() -> int:
         results["machine"]["database"] = description
         env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": secrets.token_urlsafe(32),
                "DATABASE_URL": url, "UPLOAD_FOLDER": str(folder / "uploads"), "AWARD_INSECURE_COOKIES": "1",
-               "PYTHONPATH": str(ROOT)}
+               "PUBLIC_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT)}
         env.pop("REDIS_URL", None)
         state_file = folder / "state.json"
         state = {"nominations": NOMINATIONS, "jurors": JURORS, "k": K, "password": "bench-2026"}

@@ -158,8 +158,9 @@ def queries(app, state: dict) -> dict:
     hashed = generate_password_hash(world.PASSWORD, method="pbkdf2:sha256:1000")
     with tempfile.TemporaryDirectory() as folder:
         for rows in (10, 100):
+            # The in-process test client names the host "localhost", not PUBLIC_URL's.
             small = create_app({"AWARD_CONFIG": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/q{rows}.db",
-                                "UPLOAD_FOLDER": f"{folder}/uploads"})
+                                "UPLOAD_FOLDER": f"{folder}/uploads", "TRUSTED_HOSTS": ["localhost"]})
             with small.app_context():
                 db.create_all()
                 seed_reference_data()

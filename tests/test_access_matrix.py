@@ -351,6 +351,8 @@ def test_access(world_app, row, column):
         response = client.get(url)
         response.close()
         assert _outcome(response) == expected, f"GET {url} as {column}: {response.status_code}"
+        # S8: no cache keeps any answer but a public static file (pages, exports, personal data, thumbnails).
+        assert row["endpoint"] == "static" or "no-store" in response.headers.get("Cache-Control", ""), url
         return
     last_event = db.session.scalar(select(db.func.max(AuditEvent.id)))
     response = client.post(url, data={"csrf_token": token, **_post_data(row, world)})

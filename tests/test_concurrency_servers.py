@@ -78,7 +78,7 @@ def test_sixteen_writers_on_four_server_processes_lose_nothing(tmp_path):
     uploads = tmp_path / "uploads"
     drafts, jurors, fields = _prepare(url, uploads)
     env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": uuid.uuid4().hex * 2, "DATABASE_URL": url,
-           "UPLOAD_FOLDER": str(uploads), "AWARD_INSECURE_COOKIES": "1"}
+           "UPLOAD_FOLDER": str(uploads), "AWARD_INSECURE_COOKIES": "1", "PUBLIC_URL": "http://127.0.0.1"}
     for name in ("REDIS_URL", "MAIL_SERVER"):
         env.pop(name, None)
     processes = Processes(env, tmp_path)

@@ -264,8 +264,7 @@ def thumbnail(nomination_id: int, document_id: int):
     document = next((d for d in nomination.documents if d.id == document_id), None)
     if document is None:
         abort(404)
-    return current_storage().send(files.thumbnail_key(document.sha256), mimetype="image/jpeg", as_attachment=False,
-                                  max_age=3600)
+    return current_storage().send(files.thumbnail_key(document.sha256), mimetype="image/jpeg", as_attachment=False)
 
 
 @bp.route("/<int:nomination_id>/documents/<int:document_id>/delete", methods=["POST"])

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from award_app.extensions import db
 from award_app.notifications.models import OutboxMessage
 from award_app.notifications.permissions import can_read_outbox
+from award_app.notifications.services import for_reader
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -15,4 +16,5 @@ def outbox():
     if not can_read_outbox(current_user):
         abort(404)
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
-    return render_template("notifications/outbox.html", messages=messages)
+    reader = current_user._get_current_object()
+    return render_template("notifications/outbox.html", messages=[(m, for_reader(m, reader)) for m in messages])
