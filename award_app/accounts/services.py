@@ -1,6 +1,7 @@
 """Registration, sign-in, staff accounts and roles. Services flush; the caller commits."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -153,8 +154,9 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 
 
 def reset_token(user: User) -> str:
-    """Bound to the current password hash: once the password changes, the link no longer works."""
-    return _reset_serializer().dumps({"u": user.id, "h": user.password_hash[-16:]})
+    """Bound to the current password hash: once the password changes, the link no longer works. The link
+    carries a digest of the hash, never a piece of it (its payload is readable by whoever holds the link)."""
+    return _reset_serializer().dumps({"u": user.id, "h": password_fingerprint(user)})
 
 
 def user_from_reset_token(token: str, *, max_age: int) -> User | None:
@@ -163,7 +165,7 @@ def user_from_reset_token(token: str, *, max_age: int) -> User | None:
     except BadData:
         return None
     user = db.session.get(User, data.get("u"))
-    if user is None or not user.is_active or user.password_hash[-16:] != data.get("h"):
+    if user is None or not user.is_active or not hmac.compare_digest(password_fingerprint(user), str(data.get("h"))):
         return None
     return user
 

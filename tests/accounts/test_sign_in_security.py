@@ -55,3 +55,15 @@ def test_a_reset_link_expires(app, make_user):
     assert user_from_reset_token(token, max_age=-1) is None
     assert user_from_reset_token(token + "x", max_age=3600) is None
     assert PASSWORD
+
+
+def test_a_reset_link_carries_no_piece_of_the_password_hash(app, make_user):
+    """The token's payload is only signed, not encrypted: whoever holds the link reads it."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    user = make_user("secretariat")
+    payload = URLSafeTimedSerializer("any key").loads_unsafe(reset_token(user))[1]
+    carried = str(payload)
+    for start in range(len(user.password_hash) - 7):
+        assert user.password_hash[start:start + 8] not in carried
+    assert user_from_reset_token(reset_token(user), max_age=3600) == user
