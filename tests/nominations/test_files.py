@@ -88,7 +88,7 @@ def test_a_zip_bomb_dressed_as_a_docx_is_refused(tmp_path):
     zeros = bytes(20 * LIMIT + 1)  # over twenty times the limit once uncompressed
     bomb = docx_bytes(extra={"word/media/zeros.bin": zeros})
     assert len(bomb) < LIMIT  # small on the wire
-    assert refusal(bomb, tmp_path) == "unknown_type"
+    assert refusal(bomb, tmp_path) == "unpacks_too_large"
 
 
 def test_a_kind_the_item_does_not_accept_is_refused(tmp_path):

@@ -29,7 +29,7 @@ REFUSED = [
     ("x.pdf.html", HTML, "whatever its name says"),
     ("polyglot.pdf", b"GIF89a" + HTML + PDF, "whatever its name says"),
     ("empty.pdf", b"", "empty"),
-    ("bomb.docx", None, "whatever its name says"),
+    ("bomb.docx", None, "too large once unpacked"),
 ]
 
 
