@@ -2,6 +2,8 @@
 must be a real PDF (one blank page), PNG or JPEG, not only their first bytes."""
 
 import io
+import struct
+import zlib
 
 from PIL import Image
 
@@ -20,3 +22,20 @@ def image_bytes(kind: str, size: tuple[int, int] = (8, 8), **options) -> bytes:
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
+
+
+def jpeg_with_artist(artist: str) -> bytes:
+    exif = Image.Exif()
+    exif[0x013B] = artist  # Artist
+    exif[0x010E] = artist  # ImageDescription
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(out, format="JPEG", exif=exif, comment=artist.encode())
+    return out.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims a huge size in a few bytes: a decompression bomb needs no more to start decoding."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))

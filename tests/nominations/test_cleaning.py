@@ -2,9 +2,7 @@
 one; active PDF content never survives; every decoder is bounded."""
 
 import io
-import struct
 import zipfile
-import zlib
 
 import pikepdf
 import pytest
@@ -13,13 +11,13 @@ from PIL import Image
 from award_app.nominations import cleaning, files
 from award_app.storage import LocalStorage
 from tests.nominations.factories import WORD
-from tests.sample_files import PDF
+from tests.sample_files import PDF, jpeg_with_artist, png_header_only
 
 NAMES = ("Mai Anh", "Nguyễn Thị", "Nguyen Thi", "Thành đoàn", "Trần Văn Bảo", "Bao Tran", "MaiAnh")
 VISIBLE = "Evidence of the river clean-up"
 
 
-def _names_in(text: str) -> list[str]:
+def names_in(text: str) -> list[str]:
     return [name for name in NAMES if name.lower() in text.lower()]
 
 
@@ -84,7 +82,7 @@ def hostile_pdf() -> bytes:
     return out.getvalue()
 
 
-def _everything_in(pdf_bytes: bytes) -> str:
+def everything_in(pdf_bytes: bytes) -> str:
     """The whole file with every stream decompressed, as text: where a name would show if it survived."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         out = io.BytesIO()
@@ -97,13 +95,13 @@ def _everything_in(pdf_bytes: bytes) -> str:
 
 
 def test_the_hostile_pdf_really_hides_the_names():
-    assert len(_names_in(_everything_in(hostile_pdf()))) >= 5  # the test below would prove nothing otherwise
+    assert len(names_in(everything_in(hostile_pdf()))) >= 5  # the test below would prove nothing otherwise
 
 
 def test_a_blind_pdf_copy_keeps_no_name_anywhere_and_the_page_as_it_looks():
     clean = cleaning.pdf_without_identity(io.BytesIO(hostile_pdf()))
-    everything = _everything_in(clean)
-    assert _names_in(everything) == []
+    everything = everything_in(clean)
+    assert names_in(everything) == []
     assert VISIBLE in everything  # the page itself is kept
     for active in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFile", "/Launch", "/FileAttachment"):
         assert active not in everything, active
@@ -113,7 +111,7 @@ def test_a_blind_pdf_copy_keeps_no_name_anywhere_and_the_page_as_it_looks():
 
 def test_active_content_is_taken_out_of_every_pdf_and_a_plain_one_is_kept_as_sent():
     neutral = cleaning.pdf_without_active_content(io.BytesIO(hostile_pdf()))
-    everything = _everything_in(neutral)
+    everything = everything_in(neutral)
     for active in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFile", "/Launch", "/FileAttachment"):
         assert active not in everything, active
     assert VISIBLE in everything and "Trần Văn Bảo" in everything  # not a blind copy: the note stays
@@ -167,15 +165,6 @@ CONTENT_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/c
                  'officedocument.custom-properties+xml"/></Types>')
 
 
-def _jpeg_with_artist(artist: str) -> bytes:
-    exif = Image.Exif()
-    exif[0x013B] = artist  # Artist
-    exif[0x010E] = artist  # ImageDescription
-    out = io.BytesIO()
-    Image.new("RGB", (16, 16), (200, 30, 30)).save(out, format="JPEG", exif=exif, comment=artist.encode())
-    return out.getvalue()
-
-
 def hostile_docx() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -187,7 +176,7 @@ def hostile_docx() -> bytes:
                            "docProps/app.xml": APP, "docProps/custom.xml": CUSTOM,
                            "customXml/item1.xml": "<nominee>Nguyen Thi Mai Anh</nominee>"}.items():
             archive.writestr(name, body)
-        archive.writestr("word/media/a.jpg", _jpeg_with_artist("Nguyen Thi Mai Anh"))
+        archive.writestr("word/media/a.jpg", jpeg_with_artist("Nguyen Thi Mai Anh"))
     return out.getvalue()
 
 
@@ -198,13 +187,13 @@ def _unpacked(docx: bytes) -> dict[str, bytes]:
 
 def test_the_hostile_docx_really_hides_the_names():
     text = " ".join(body.decode("utf-8", "replace") for body in _unpacked(hostile_docx()).values())
-    assert len(_names_in(text)) >= 5
+    assert len(names_in(text)) >= 5
 
 
 def test_a_blind_word_copy_keeps_no_name_in_any_part_or_attribute():
     parts = _unpacked(cleaning.without_identity(io.BytesIO(hostile_docx()), "docx"))
     text = " ".join(body.decode("utf-8", "replace") for body in parts.values())
-    assert _names_in(text) == []
+    assert names_in(text) == []
     assert "author" not in text and "file:///" not in text
     document = parts["word/document.xml"].decode()
     assert "Báo cáo tự đánh giá" in document and "Đã thêm" in document and "Giữ lại" in document  # changes accepted
@@ -257,16 +246,8 @@ def test_an_upload_with_too_many_parts_is_refused(tmp_path):
 
 # -- images -------------------------------------------------------------------------------------
 
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that claims a huge size in a few bytes: a decompression bomb needs no more to start decoding."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))
-
-
 def test_an_image_over_the_pixel_bound_is_refused_before_it_is_decoded(tmp_path):
-    bomb = _png_header_only(8000, 8000)  # 64 megapixels: over our bound, under Pillow's own
+    bomb = png_header_only(8000, 8000)  # 64 megapixels: over our bound, under Pillow's own
     with pytest.raises(files.UploadRefused) as refused:
         files.store(io.BytesIO(bomb), LocalStorage(tmp_path), max_bytes=1_000_000, allowed={"png"})
     assert refused.value.reason == "too_many_pixels"
@@ -283,14 +264,14 @@ def test_html_behind_image_magic_bytes_is_not_a_photo(tmp_path):
 
 
 def test_a_truncated_image_is_refused(tmp_path):
-    whole = _jpeg_with_artist("x")
+    whole = jpeg_with_artist("x")
     with pytest.raises(files.UploadRefused):
         files.store(io.BytesIO(whole[: len(whole) // 2]), LocalStorage(tmp_path), max_bytes=1_000_000,
                     allowed={"jpeg"})
 
 
 def test_a_blind_image_copy_keeps_the_pixels_and_nothing_else():
-    clean = cleaning.without_identity(io.BytesIO(_jpeg_with_artist("Nguyen Thi Mai Anh")), "jpeg")
+    clean = cleaning.without_identity(io.BytesIO(jpeg_with_artist("Nguyen Thi Mai Anh")), "jpeg")
     assert b"Mai Anh" not in clean
     with Image.open(io.BytesIO(clean)) as image:
         assert image.size == (16, 16) and not image.getexif() and "comment" not in image.info

@@ -20,7 +20,8 @@ from award_app.storage import current_storage
 from tests.fixtures_dossiers import open_round
 from tests.helpers import login, submit
 from tests.nominations.factories import PASSWORD, scoring_round
-from tests.nominations.test_cleaning import _everything_in, _jpeg_with_artist, _names_in, hostile_docx, hostile_pdf
+from tests.nominations.test_cleaning import everything_in, hostile_docx, hostile_pdf, names_in
+from tests.sample_files import jpeg_with_artist
 
 
 def _pdf_with_author(author: str) -> bytes:
@@ -59,7 +60,7 @@ def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_
                                     io.BytesIO(_pdf_with_author("Nguyễn Thị Mai Anh")), "phieu-Mai-Anh.pdf",
                                     actor=applicant)
     photo = nominations.add_document(nomination, items["action_photos"], None,
-                                     io.BytesIO(_jpeg_with_artist("Nguyễn Thị Mai Anh")),
+                                     io.BytesIO(jpeg_with_artist("Nguyễn Thị Mai Anh")),
                                      "Mai-Anh-trong-cay.jpg", actor=applicant)
     nomination.reference, nomination.state = "YE-2026-0001", "submitted"
     secretariat = make_user("secretariat")
@@ -136,12 +137,12 @@ def test_blind_copies_of_pdf_and_word_files_keep_no_name(app, storage_backend):
     assert "Mai-Anh" not in sheet and f"{nomination.reference}_evidence-{criterion.code}_2.pdf" in sheet
     with client.get(f"/scoring/entries/{entry.id}/documents/{evidence.id}") as response:
         assert response.status_code == 200 and "Mai" not in response.headers["Content-Disposition"]
-        assert _names_in(_everything_in(response.data)) == []
+        assert names_in(everything_in(response.data)) == []
     with client.get(f"/scoring/entries/{entry.id}/documents/{report.id}") as response:
         assert response.headers["Content-Disposition"].endswith("_self-assessment_2.docx")
         with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
             text = " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
-    assert _names_in(text) == []
+    assert names_in(text) == []
 
 
 def test_a_file_that_cannot_be_cleaned_is_withheld_and_the_secretariat_told(app):
