@@ -133,7 +133,10 @@ def test_blind_copies_of_pdf_and_word_files_keep_no_name(app, storage_backend):
     evidence = _stored(nomination, "evidence", hostile_pdf(), "Nguyen-Thi-Mai-Anh.pdf", criterion)
     report = _stored(nomination, "self_assessment", hostile_docx(), "Bao-cao-Mai-Anh.docx")
     entry = nomination.entries[0]
+    registration_form = next(d for d in nomination.documents if d.checklist_item.code == "registration_form")
+    assert client.get(f"/scoring/entries/{entry.id}/documents/{registration_form.id}").status_code == 404
     sheet = client.get(f"/scoring/entries/{entry.id}").get_data(as_text=True)
+    assert "Registration form signed by the principal: withheld in a blind round" in sheet
     assert "Mai-Anh" not in sheet and f"{nomination.reference}_evidence-{criterion.code}_2.pdf" in sheet
     with client.get(f"/scoring/entries/{entry.id}/documents/{evidence.id}") as response:
         assert response.status_code == 200 and "Mai" not in response.headers["Content-Disposition"]
