@@ -91,9 +91,15 @@ IDENTITY_ROOT_KEYS = ("/AcroForm", "/Outlines", "/StructTreeRoot", "/Threads", "
 NAME_TREES_KEPT = ("/Dests",)
 
 
-def _open_pdf(source) -> pikepdf.Pdf:
+class EncryptedPdf(CannotClean):
+    pass
+
+
+def open_pdf(source) -> pikepdf.Pdf:
     try:
         return pikepdf.open(source)
+    except pikepdf.PasswordError as error:
+        raise EncryptedPdf() from error
     except Exception as error:  # a hostile file may make the parser raise anything
         raise CannotClean(str(error)) from error
 
@@ -187,17 +193,24 @@ def _saved(pdf: pikepdf.Pdf) -> bytes:
     return out.getvalue()
 
 
-def pdf_without_active_content(source) -> bytes | None:
+def neutralised(pdf: pikepdf.Pdf) -> bytes | None:
     """A copy without active content, or None when the file had none (then it is kept as sent, so that
     a signed PDF keeps its valid signature)."""
-    with _open_pdf(source) as pdf:
+    try:
         if not _remove_active_content(pdf):
             return None
         return _saved(pdf)
+    except Exception as error:  # a hostile file may make qpdf raise anything
+        raise CannotClean(str(error)) from error
+
+
+def pdf_without_active_content(source) -> bytes | None:
+    with open_pdf(source) as pdf:
+        return neutralised(pdf)
 
 
 def pdf_without_identity(source) -> bytes:
-    with _open_pdf(source) as pdf:
+    with open_pdf(source) as pdf:
         try:
             _remove_active_content(pdf)
             _remove_identity(pdf)

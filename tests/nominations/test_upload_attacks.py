@@ -107,7 +107,7 @@ PHOTOS_REFUSED = [
      b"\xff\xd8\xff<html><script>alert(1)</script></html>\n", "whatever its name says"),
     ("a truncated PNG", "photo.png", PNG[:30], "whatever its name says"),
     ("a decompression bomb", "bomb.png", png_header_only(9000, 9000), "too many pixels"),
-    ("a PDF behind a password", "locked.pdf", None, "password"),
+    ("a PDF behind a password", "locked.pdf", None, "protected by a password"),
 ]
 
 

@@ -208,7 +208,8 @@ def test_a_document_downloads_as_an_attachment_with_nosniff(app):
     response.close()
     assert response.headers["Content-Disposition"].startswith("attachment")
     # The server's name (reference or draft number, item, number, type), never the uploader's.
-    assert response.headers["Content-Disposition"] == f"attachment; filename=draft-{nomination.id}_registration-form_1.pdf"
+    expected = f"attachment; filename=draft-{nomination.id}_registration-form_1.pdf"
+    assert response.headers["Content-Disposition"] == expected
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.mimetype == "application/pdf"
 
