@@ -274,8 +274,9 @@ def document(entry_id: int, document_id: int):
     found = next((d for d in juror_documents(entry.nomination) if d.id == document_id), None)
     if found is None:
         abort(404)
-    key = None
-    if entry.nomination.round.blind and (key := nominations.blind_copy_key(found)) is None:
+    blind = entry.nomination.round.blind
+    key = _blind_copy_or_404(found) if blind else None
+    if blind and key is None:
         db.session.commit()  # the mark and its audit event
         flash(_("This file could not be cleaned of what might name the nominee, so it is withheld from you in "
                 "this blind round. The secretariat has been told."), "error")
@@ -283,6 +284,13 @@ def document(entry_id: int, document_id: int):
     record("document.opened_by_juror", found, round_id=entry.nomination.round_id, nomination=entry.nomination_id)
     db.session.commit()
     return send_document(found, key=key)
+
+
+def _blind_copy_or_404(document) -> str | None:
+    try:
+        return nominations.blind_copy_key(document)
+    except FileNotFoundError:
+        abort(404)
 
 
 def juror_documents(nomination: Nomination) -> list:

@@ -16,12 +16,12 @@ from award_app.nominations import services as nominations
 from award_app.nominations.models import Document, DocumentKind
 from award_app.rounds.models import ProgrammeCode, RoundState
 from award_app.rounds.services import advance_round
-from award_app.storage import current_storage
+from award_app.storage import content_key, current_storage
 from tests.fixtures_dossiers import open_round
 from tests.helpers import login, submit
 from tests.nominations.factories import PASSWORD, scoring_round
 from tests.nominations.test_cleaning import everything_in, hostile_docx, hostile_pdf, names_in
-from tests.sample_files import jpeg_with_artist
+from tests.sample_files import PDF, jpeg_with_artist
 
 
 def _pdf_with_author(author: str) -> bytes:
@@ -177,3 +177,10 @@ def test_a_juror_can_type_into_a_sheet_never_opened_before(app):
     inputs = re.findall(r'<input[^>]*name="scores-\d+-points"[^>]*>', page)
     assert inputs and not any("disabled" in tag for tag in inputs)
     assert "disabled" not in "".join(re.findall(r"<textarea[^>]*>", page))
+
+
+def test_a_blind_download_whose_file_is_missing_is_a_404_not_a_500(app):
+    nomination, _secretariat, client = _juror_of_a_blind_school_round(app)
+    lost = _stored(nomination, "evidence", PDF + b"% lost", "lost.pdf", nomination.round.rubrics[0].criteria[0])
+    current_storage().delete(content_key(lost.sha256))
+    assert client.get(f"/scoring/entries/{nomination.entries[0].id}/documents/{lost.id}").status_code == 404
