@@ -32,7 +32,7 @@ from award_app.nominations.models import (
 )
 from award_app.notifications import services as notifications
 from award_app.rounds.models import ChecklistItem, Criterion, HonouredName, ProgrammeCode, Round, RoundState
-from award_app.storage import current_storage
+from award_app.storage import content_key, current_storage
 from award_app.text import nfc
 
 
@@ -202,6 +202,26 @@ def blind_copy_key(document: Document) -> str | None:
                nomination=document.nomination_id, item=document.checklist_item.code,
                problem=type(problem.__cause__ or problem).__name__)
         return None
+
+
+def neutralise_stored_pdfs() -> int:
+    """PDFs kept before uploads were neutralised: each one with scripts, actions or embedded files is replaced
+    by its neutralised copy (the original stays in the store, no longer referenced). Returns how many."""
+    storage, changed = current_storage(), 0
+    for document_id in db.session.scalars(select(Document.id).where(Document.kind == DocumentKind.PDF)).all():
+        document = db.session.get(Document, document_id)
+        try:
+            with storage.open(content_key(document.sha256)) as source:
+                body = files.cleaning.pdf_without_active_content(source)
+        except (FileNotFoundError, files.cleaning.CannotClean):
+            continue
+        if body is not None:
+            old = document.sha256
+            document.sha256, document.size = storage.put_content(body), len(body)
+            record("document.neutralised", document, round_id=document.nomination.round_id,
+                   nomination=document.nomination_id, old_sha256=old, sha256=document.sha256)
+            changed += 1
+    return changed
 
 
 def _clean_name(filename: str) -> str:

@@ -1,3 +1,4 @@
+import click
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -287,6 +288,15 @@ def send_document(document: Document, *, key: str | None = None):
     shown inline. `key` is a cleaned copy to send instead of the file as kept (a blind round's)."""
     return current_storage().send(key or content_key(document.sha256), mimetype=MIMETYPES[document.kind.value],
                                   download_name=document.download_name)
+
+
+@bp.cli.command("neutralise-pdfs")
+def neutralise_pdfs_command():
+    """Replace every stored dossier PDF that carries scripts, actions or embedded files by its neutralised copy
+    (uploads are neutralised since; run once after upgrading)."""
+    changed = services.neutralise_stored_pdfs()
+    db.session.commit()
+    click.echo(f"{changed} PDF(s) neutralised.")
 
 
 @bp.route("/<int:nomination_id>/documents/<int:document_id>")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from award_app.extensions import db
 from award_app.nominations.models import Document
+from award_app.storage import current_storage
 from tests.fixtures_dossiers import PDF, open_round, school_applicant
 from tests.helpers import login, submit
 from tests.sample_files import JPEG, PNG, png_header_only
@@ -138,3 +139,18 @@ def test_an_oversize_file_gets_a_message_not_a_crash(page, app):
     response = _upload(client, item, "big.pdf", PDF + b"0" * (2 * 1024 * 1024))
     assert "too large" in response.get_data(as_text=True)
     assert db.session.scalars(select(Document)).all() == []
+
+
+def test_pdfs_kept_before_neutralisation_are_neutralised_by_the_upgrade_command(page, runner):
+    client, item = page
+    _upload(client, item, "plain.pdf", PDF)
+    document = db.session.scalars(select(Document)).one()
+    old_script = PDF.replace(b"<< /Pages 2 0 R /Type /Catalog >>",
+                             b"<< /Pages 2 0 R /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
+    document.sha256, document.size = current_storage().put_content(old_script), len(old_script)  # as kept before
+    db.session.commit()
+    result = runner.invoke(args=["nominations", "neutralise-pdfs"])
+    assert result.exit_code == 0 and "1 PDF(s) neutralised." in result.output
+    with client.get(f"/nominations/1/documents/{document.id}") as response:
+        assert b"/JavaScript" not in response.data and b"/OpenAction" not in response.data
+    assert runner.invoke(args=["nominations", "neutralise-pdfs"]).output.startswith("0 PDF(s)")
