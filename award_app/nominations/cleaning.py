@@ -3,7 +3,8 @@
 - `pdf_without_active_content`: JavaScript, launch and other actions, additional actions (/AA), embedded
   files, rich media and XFA removed. Every PDF kept by the platform has passed through it (at upload).
 - `without_identity`: the copy a juror of a blind round receives. PDF (pikepdf): the above, plus the
-  information dictionary, XMP metadata at every level (document, page, image, form), page-piece data,
+  information dictionary, XMP metadata at every level (document, page, image, form), EXIF and other metadata
+  segments of JPEG images (image data untouched), page-piece data,
   thumbnails, annotations (flattened into the page as a printout shows them; their authors, contents,
   popups and form field names and values are gone), the form, outlines, article threads and the
   structure tree. Word (lxml, no entities, no network): the document properties emptied, the custom
@@ -184,6 +185,32 @@ def _remove_identity(pdf: pikepdf.Pdf) -> None:
         for key in IDENTITY_KEYS:
             if key in dictionary:
                 del dictionary[key]
+    _clean_jpeg_images(pdf)
+
+
+# JPEG segments kept: JFIF (APP0), the ICC colour profile (APP2) and Adobe's colour transform (APP14). The
+# others (EXIF and XMP in APP1, Photoshop's APP13, comments …) are where a camera or editor writes names.
+KEPT_JPEG_SEGMENTS = {0xE0, 0xE2, 0xEE}
+
+
+def jpeg_without_metadata_segments(data: bytes) -> bytes:
+    """The same JPEG, byte for byte in its image data, without its metadata segments (nothing is decoded)."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out, i = bytearray(b"\xff\xd8"), 2
+    while i + 4 <= len(data) and data[i] == 0xFF and data[i + 1] != 0xDA:  # up to the start of scan
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in KEPT_JPEG_SEGMENTS:
+            out += data[i:i + 2 + length]
+        i += 2 + length
+    return bytes(out + data[i:])
+
+
+def _clean_jpeg_images(pdf: pikepdf.Pdf) -> None:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Filter") in (pikepdf.Name.DCTDecode,
+                                                                       pikepdf.Array([pikepdf.Name.DCTDecode])):
+            obj.write(jpeg_without_metadata_segments(obj.read_raw_bytes()), filter=pikepdf.Name.DCTDecode)
 
 
 def _saved(pdf: pikepdf.Pdf) -> bytes:

