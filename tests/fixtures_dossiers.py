@@ -10,8 +10,7 @@ from award_app.extensions import db
 from award_app.nominations import services as nominations
 from award_app.rounds.models import Programme, ProgrammeCode, Round, RoundState
 from award_app.rounds.services import advance_round, create_round
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+from tests.sample_files import PDF  # noqa: F401 - shared with the tests that import it from here
 
 
 def open_round(code: ProgrammeCode = ProgrammeCode.ECO_SCHOOL, *, edition: int = 1) -> Round:

@@ -14,8 +14,7 @@ from award_app.models import Nomination, NominationState, OutboxMessage, Program
 from award_app.rounds.models import ProgrammeCode
 from award_app.rounds.services import advance_round, create_round
 from tests.helpers import login, submit
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+from tests.sample_files import PDF
 
 
 def open_eco_school_round() -> Round:

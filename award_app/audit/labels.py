@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "council.member_invited": _l("Council member invited"),
     "council.member_withdrawn": _l("Council member withdrawn"),
     "decision.scan_uploaded": _l("Signed decision uploaded"),
+    "document.cannot_be_cleaned": _l("Document could not be cleaned for a blind round"),
+    "document.neutralised": _l("Scripts and embedded files taken out of a document"),
     "document.opened_by_juror": _l("Document opened by a juror"),
     "document.removed": _l("Document removed"),
     "document.uploaded": _l("Document uploaded"),

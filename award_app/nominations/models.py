@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
@@ -140,12 +140,30 @@ class Document(db.Model):
     size: Mapped[int]
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the copy for a blind round could not be made: jurors do not receive the file and the
+    # secretariat sees why, so that it can ask for another copy.
+    cannot_be_cleaned: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     nomination: Mapped[Nomination] = relationship(back_populates="documents")
     checklist_item = relationship("ChecklistItem")
     criterion = relationship("Criterion")
 
     __table_args__ = (CheckConstraint("size > 0", name="size"),)
+
+    @property
+    def extension(self) -> str:
+        return {"jpeg": "jpg"}.get(self.kind.value, self.kind.value)
+
+    @property
+    def download_name(self) -> str:
+        """Made by the server from the reference, the checklist item (and criterion) and the type, never from
+        what the uploader called the file: `YE-2026-0001_reference-letters_2.pdf`."""
+        siblings = sorted((d for d in self.nomination.documents if d.checklist_item_id == self.checklist_item_id
+                           and d.criterion_id == self.criterion_id), key=lambda d: d.id or 0)
+        number = next((n for n, d in enumerate(siblings, 1) if d is self), 1)
+        item = self.checklist_item.code + (f"-{self.criterion.code}" if self.criterion else "")
+        reference = self.nomination.reference or f"draft-{self.nomination_id}"
+        return f"{reference}_{item.replace('_', '-')}_{number}.{self.extension}"
 
 
 class DeadlineExtension(db.Model):

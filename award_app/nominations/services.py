@@ -32,7 +32,7 @@ from award_app.nominations.models import (
 )
 from award_app.notifications import services as notifications
 from award_app.rounds.models import ChecklistItem, Criterion, HonouredName, ProgrammeCode, Round, RoundState
-from award_app.storage import current_storage
+from award_app.storage import content_key, current_storage
 from award_app.text import nfc
 
 
@@ -50,6 +50,11 @@ UPLOAD_MESSAGES = {
     "not_allowed": _l("This kind of file is not accepted for this document."),
     "heic": _l("This is an iPhone photo in HEIC format. Send it as JPEG: on the iPhone, choose Settings › Camera "
                "› Formats › Most Compatible, or share the photo by e-mail, which converts it to JPEG."),
+    "too_many_pixels": _l("This image has too many pixels (at most %(megapixels)d megapixels): send a smaller copy.",
+                          megapixels=files.cleaning.MAX_PIXELS // 1_000_000),
+    "unpacks_too_large": _l("This Word document is too large once unpacked, or has too many parts: save it as PDF "
+                            "and send that instead."),
+    "encrypted": _l("This PDF is protected by a password: send a copy without one."),
 }
 
 
@@ -171,7 +176,7 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
                                    total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
         raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
-        files.make_thumbnail(storage, sha)
+        files.make_thumbnail(storage, sha, kind)
     document = Document(nomination=nomination, checklist_item_id=item.id,
                         criterion_id=criterion.id if criterion else None, original_name=_clean_name(filename),
                         sha256=sha, kind=kind, size=size, uploaded_by_id=actor.id)
@@ -179,7 +184,44 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
     db.session.flush()
     record("document.uploaded", document, round_id=nomination.round_id, actor=actor, nomination=nomination.id,
            item=item.code, name=document.original_name, sha256=sha, size=size)
+    if nomination.round.blind and not item.identifying:
+        blind_copy_key(document)  # made now, once; a file that cannot be cleaned is marked while it can be replaced
     return document
+
+
+def blind_copy_key(document: Document) -> str | None:
+    """The key of the document's cleaned copy for a blind round, made once; None when the file cannot be
+    cleaned: it is then marked (the secretariat sees it on the dossier and in the audit log) and withheld."""
+    if document.cannot_be_cleaned:
+        return None
+    try:
+        return files.blind_copy(current_storage(), document.sha256, document.kind)
+    except files.cleaning.CannotClean as problem:
+        document.cannot_be_cleaned = True
+        record("document.cannot_be_cleaned", document, round_id=document.nomination.round_id,
+               nomination=document.nomination_id, item=document.checklist_item.code,
+               problem=type(problem.__cause__ or problem).__name__)
+        return None
+
+
+def neutralise_stored_pdfs() -> int:
+    """PDFs kept before uploads were neutralised: each one with scripts, actions or embedded files is replaced
+    by its neutralised copy (the original stays in the store, no longer referenced). Returns how many."""
+    storage, changed = current_storage(), 0
+    for document_id in db.session.scalars(select(Document.id).where(Document.kind == DocumentKind.PDF)).all():
+        document = db.session.get(Document, document_id)
+        try:
+            with storage.open(content_key(document.sha256)) as source:
+                body = files.cleaning.pdf_without_active_content(source)
+        except (FileNotFoundError, files.cleaning.CannotClean):
+            continue
+        if body is not None:
+            old = document.sha256
+            document.sha256, document.size = storage.put_content(body), len(body)
+            record("document.neutralised", document, round_id=document.nomination.round_id,
+                   nomination=document.nomination_id, old_sha256=old, sha256=document.sha256)
+            changed += 1
+    return changed
 
 
 def _clean_name(filename: str) -> str:

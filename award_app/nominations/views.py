@@ -1,6 +1,6 @@
-import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+import click
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -284,23 +284,20 @@ MIMETYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-def send_document(document: Document, *, blind: bool = False):
-    """Always an attachment, with the type we detected and nosniff; never shown inline. A blind copy
-    has its identity-bearing metadata removed and a neutral name."""
-    storage, key = current_storage(), content_key(document.sha256)
-    mimetype = MIMETYPES[document.kind.value]
-    if not blind:
-        return storage.send(key, mimetype=mimetype, download_name=document.original_name)
-    try:
-        with storage.open(key) as source:
-            body = files.without_identity(source, document.kind)
-    except FileNotFoundError:
-        abort(404)
-    extension = {"jpeg": "jpg"}.get(document.kind.value, document.kind.value)
-    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True,
-                         download_name=f"tai-lieu-{document.id}.{extension}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+def send_document(document: Document, *, key: str | None = None):
+    """Always an attachment under a name the server makes, with the type we detected and nosniff; never
+    shown inline. `key` is a cleaned copy to send instead of the file as kept (a blind round's)."""
+    return current_storage().send(key or content_key(document.sha256), mimetype=MIMETYPES[document.kind.value],
+                                  download_name=document.download_name)
+
+
+@bp.cli.command("neutralise-pdfs")
+def neutralise_pdfs_command():
+    """Replace every stored dossier PDF that carries scripts, actions or embedded files by its neutralised copy
+    (uploads are neutralised since; run once after upgrading)."""
+    changed = services.neutralise_stored_pdfs()
+    db.session.commit()
+    click.echo(f"{changed} PDF(s) neutralised.")
 
 
 @bp.route("/<int:nomination_id>/documents/<int:document_id>")

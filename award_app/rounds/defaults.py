@@ -81,7 +81,7 @@ ECO_SCHOOL = {
     ],
     "checklist": [
         _item("registration_form", "Phiếu đăng ký có chữ ký của Hiệu trưởng",
-              "Registration form signed by the principal", "pdf", max_count=1),
+              "Registration form signed by the principal", "pdf", max_count=1, identifying=True),
         _item("self_assessment", "Báo cáo tự đánh giá", "Self-assessment report", "pdf,docx", max_count=1),
         _item("evidence", "Minh chứng theo tiêu chí", "Evidence per criterion", FILE_KINDS, per_criterion=True),
         _item("video", "Đường dẫn video giới thiệu", "Video link", "link", required=False, max_count=1),
@@ -124,15 +124,17 @@ YOUTH = {
          "count_per_group": 2},
     ],
     # [rule] CV, at least 2 reference letters, 1 profile photo, at least 5 action photos
+    # Identifying (withheld from jurors in a blind round): the forms name the nominee and nominator, the
+    # CV, photo and publications the nominee, the letters the referees.
     "checklist": [
-        _item("nomination_form", "Phiếu đề cử", "Nomination form", "pdf", max_count=1),
+        _item("nomination_form", "Phiếu đề cử", "Nomination form", "pdf", max_count=1, identifying=True),
         _item("cv", "Sơ yếu lý lịch (CV)", "Curriculum vitae", "pdf,docx", max_count=1, identifying=True),
         _item("reference_letters", "Thư giới thiệu (không phải của người đề cử)",
               "Reference letters (not from the nominator)", "pdf,docx", min_count=2, identifying=True),
         _item("profile_photo", "Ảnh chân dung", "Profile photo", PHOTO_KINDS, max_count=1, identifying=True),
         _item("action_photos", "Ảnh hoạt động", "Action photos", PHOTO_KINDS, min_count=5),
         _item("publications", "Ấn phẩm, giải thưởng, bài báo", "Publications, awards, media coverage",
-              FILE_KINDS, required=False),
+              FILE_KINDS, required=False, identifying=True),
     ],
 }
 

@@ -309,7 +309,8 @@ class ChecklistItem(db.Model):
     max_count: Mapped[int | None]
     # Comma-separated kinds: pdf, jpeg, png, docx, link.
     accepted: Mapped[str] = mapped_column(String(60))
-    # Withheld from jurors in blind rounds (CV, profile photo, reference letters).
+    # Withheld from jurors in blind rounds: the items that name the nominee, nominator or referees (the
+    # nomination or registration form, CV, profile photo, reference letters, publications).
     identifying: Mapped[bool] = mapped_column(default=False)
     per_criterion: Mapped[bool] = mapped_column(default=False)
 

@@ -14,6 +14,7 @@ from award_app.jury.forms import DossierConflictForm
 from award_app.jury.models import Assignment, ConflictKind
 from award_app.jury.permissions import must_confirm, must_declare, withheld_query
 from award_app.jury.services import declare
+from award_app.nominations import services as nominations
 from award_app.nominations.forms import ReasonForm
 from award_app.nominations.models import Entry, Nomination, list_deferred
 from award_app.nominations.views import send_document
@@ -208,6 +209,7 @@ def _render(entry, sheet, form, problems):
         others = services.other_sheets(sheet)
     return render_template("scoring/sheet.html", entry=entry, nomination=entry.nomination, sheet=sheet, form=form,
                            documents=juror_documents(entry.nomination), blind=round_.blind,
+                           withheld=withheld_documents(entry.nomination),
                            criteria=criteria, problems=problems, max_total=entry.group.rubric.max_total, total=total,
                            others=others, conflict_form=DossierConflictForm(prefix="c"))
 
@@ -273,13 +275,33 @@ def document(entry_id: int, document_id: int):
     found = next((d for d in juror_documents(entry.nomination) if d.id == document_id), None)
     if found is None:
         abort(404)
+    blind = entry.nomination.round.blind
+    key = _blind_copy_or_404(found) if blind else None
+    if blind and key is None:
+        db.session.commit()  # the mark and its audit event
+        flash(_("This file could not be cleaned of what might name the nominee, so it is withheld from you in "
+                "this blind round. The secretariat has been told."), "error")
+        return redirect(url_for("scoring.sheet", entry_id=entry.id))
     record("document.opened_by_juror", found, round_id=entry.nomination.round_id, nomination=entry.nomination_id)
     db.session.commit()
-    return send_document(found, blind=entry.nomination.round.blind)
+    return send_document(found, key=key)
+
+
+def _blind_copy_or_404(document) -> str | None:
+    try:
+        return nominations.blind_copy_key(document)
+    except FileNotFoundError:
+        abort(404)
 
 
 def juror_documents(nomination: Nomination) -> list:
-    """In a blind round the items that identify the nominee (CV, profile photo, references) are withheld."""
+    """In a blind round the items that name the nominee, nominator or referees are withheld, and so is a file
+    that could not be cleaned."""
+    withheld = {d.id for d in withheld_documents(nomination)}
+    return [d for d in nomination.documents if d.id not in withheld]
+
+
+def withheld_documents(nomination: Nomination) -> list:
     if not nomination.round.blind:
-        return list(nomination.documents)
-    return [d for d in nomination.documents if not d.checklist_item.identifying]
+        return []
+    return [d for d in nomination.documents if d.checklist_item.identifying or d.cannot_be_cleaned]

@@ -20,6 +20,7 @@ from award_app.rounds.models import RoundState
 from award_app.storage import content_key, current_storage
 from tests.helpers import login, submit
 from tests.nominations.factories import PASSWORD, approve, council_round, staff
+from tests.sample_files import PDF
 
 
 def pdf_text(body: bytes) -> str:
@@ -163,7 +164,7 @@ def test_the_approver_returns_the_proposal_and_it_cannot_be_approved(app):
 @pytest.mark.parametrize("storage_backend", ["local", "s3"])
 def test_the_signed_scan_is_kept_with_the_approval(app, storage_backend):
     round_, _dossiers, secretariat, approver, _certificates = approved_round(app)
-    scan = b"%PDF-1.4\n% scanned decision\n%%EOF\n"
+    scan = PDF
     client = client_for(app, approver)
     submit(client, f"/approval/round/{round_.id}/scan", {"scan": (io.BytesIO(scan), "QD-123-da-ky.pdf")},
            form_url=f"/approval/round/{round_.id}", content_type="multipart/form-data")

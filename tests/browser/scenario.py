@@ -7,8 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import ARTIFACTS, LOCALES, SIZES
 from tests.helpers import PASSWORD
+from tests.sample_files import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 AXE = Axe()
 BLOCKING_IMPACTS = {"serious", "critical"}
 

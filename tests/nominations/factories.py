@@ -27,10 +27,8 @@ from award_app.rounds.models import Programme, ProgrammeCode, Round, RoundState
 from award_app.rounds.services import advance_round, create_round
 from award_app.scoring import services as scoring
 from tests.helpers import PASSWORD
+from tests.sample_files import JPEG, PDF, PNG  # noqa: F401 - shared with the tests that import them from here
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(32)
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 VERSION_PATTERN = re.compile(r'name="version" type="hidden" value="(\d+)"')
@@ -61,6 +59,9 @@ CITY = {
 }
 
 
+WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def docx_bytes(*, extra: dict[str, bytes] | None = None, with_document: bool = True) -> bytes:
     """A minimal but real Word document (a ZIP with [Content_Types].xml and word/document.xml)."""
     out = io.BytesIO()
@@ -68,8 +69,8 @@ def docx_bytes(*, extra: dict[str, bytes] | None = None, with_document: bool = T
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
                                                 'package/2006/content-types"/>')
         if with_document:
-            archive.writestr("word/document.xml", "<w:document><w:body><w:p>Báo cáo tự đánh giá</w:p></w:body>"
-                                                  "</w:document>")
+            archive.writestr("word/document.xml", f'<w:document xmlns:w="{WORD}"><w:body><w:p><w:r><w:t>Báo cáo tự '
+                                                  'đánh giá</w:t></w:r></w:p></w:body></w:document>')
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return out.getvalue()

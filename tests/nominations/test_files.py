@@ -80,6 +80,15 @@ def test_a_zip_that_is_not_a_word_document_is_refused(tmp_path):
     assert refusal(plain.getvalue(), tmp_path) == "unknown_type"
 
 
+def test_a_word_package_whose_document_is_not_xml_is_refused(tmp_path):
+    assert refusal(docx_bytes(with_document=False, extra={"word/document.xml": b"<html><script>x</script>"}),
+                   tmp_path) == "unknown_type"
+
+
+def test_a_pdf_header_on_anything_else_is_refused(tmp_path):
+    assert refusal(b"%PDF-1.7\n<html><script>alert(1)</script></html>", tmp_path) == "unknown_type"
+
+
 def test_a_broken_zip_is_refused(tmp_path):
     assert refusal(b"PK\x03\x04" + bytes(100), tmp_path) == "unknown_type"
 
@@ -88,7 +97,7 @@ def test_a_zip_bomb_dressed_as_a_docx_is_refused(tmp_path):
     zeros = bytes(20 * LIMIT + 1)  # over twenty times the limit once uncompressed
     bomb = docx_bytes(extra={"word/media/zeros.bin": zeros})
     assert len(bomb) < LIMIT  # small on the wire
-    assert refusal(bomb, tmp_path) == "unknown_type"
+    assert refusal(bomb, tmp_path) == "unpacks_too_large"
 
 
 def test_a_kind_the_item_does_not_accept_is_refused(tmp_path):

@@ -1,17 +1,21 @@
 """S7: an attack corpus through the upload page: each file refused with a clear message, or stored
 neutralised (a server-made name, served only as an attachment with nosniff)."""
 
+import hashlib
 import io
 import re
 import zipfile
 
+import pikepdf
 import pytest
 from sqlalchemy import select
 
 from award_app.extensions import db
 from award_app.nominations.models import Document
+from award_app.storage import current_storage
 from tests.fixtures_dossiers import PDF, open_round, school_applicant
 from tests.helpers import login, submit
+from tests.sample_files import JPEG, PNG, png_header_only
 
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -29,7 +33,7 @@ REFUSED = [
     ("x.pdf.html", HTML, "whatever its name says"),
     ("polyglot.pdf", b"GIF89a" + HTML + PDF, "whatever its name says"),
     ("empty.pdf", b"", "empty"),
-    ("bomb.docx", None, "whatever its name says"),
+    ("bomb.docx", None, "too large once unpacked"),
 ]
 
 
@@ -43,8 +47,8 @@ def page(app, client):
     return client, item
 
 
-def _upload(client, item, name, body):
-    return submit(client, "/nominations/1/documents", {"checklist_item_id": str(item.id), "criterion_id": "",
+def _upload(client, item, name, body, criterion_id: str = ""):
+    return submit(client, "/nominations/1/documents", {"checklist_item_id": str(item.id), "criterion_id": criterion_id,
                                                        "file": (io.BytesIO(body), name)},
                   form_url="/nominations/1/edit", content_type="multipart/form-data", follow_redirects=True,
                   headers={"Accept-Language": "en"})
@@ -69,15 +73,64 @@ def test_names_with_nul_bytes_and_paths_are_neutralised(page, app):
         assert response.headers["Content-Disposition"].startswith("attachment")
 
 
-def test_a_pdf_with_javascript_is_never_shown_inline(page):
+def test_a_pdf_with_javascript_is_stored_neutralised_and_never_served_as_sent(page):
     client, item = page
-    pdf_with_js = PDF.replace(b"<< /Type /Catalog >>",
-                              b"<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
+    pdf_with_js = PDF.replace(b"<< /Pages 2 0 R /Type /Catalog >>",
+                              b"<< /Pages 2 0 R /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> "
+                              b"/AA << /WC << /S /Launch /F (cmd.exe) >> >> >>")
     _upload(client, item, "script.pdf", pdf_with_js)
     document = db.session.scalars(select(Document)).one()
     with client.get(f"/nominations/1/documents/{document.id}") as response:
         assert re.match(r"attachment;", response.headers["Content-Disposition"])
         assert response.mimetype == "application/pdf" and response.headers["X-Content-Type-Options"] == "nosniff"
+        body = response.data
+    assert b"/JavaScript" not in body and b"/JS" not in body and b"/Launch" not in body and b"cmd.exe" not in body
+    assert body.startswith(b"%PDF-") and document.sha256 == hashlib.sha256(body).hexdigest()
+
+
+def test_the_download_name_comes_from_the_server_never_from_the_upload(page):
+    client, item = page
+    _upload(client, item, "x.pdf.html", PDF)
+    document = db.session.scalars(select(Document)).one()
+    with client.get(f"/nominations/1/documents/{document.id}") as response:
+        assert response.headers["Content-Disposition"] == "attachment; filename=draft-1_self-assessment_1.pdf"
+        assert response.mimetype == "application/pdf"
+
+
+def _photo_item(page):
+    client, item = page
+    evidence = next(i for i in item.round.checklist if i.code == "evidence")  # accepts photos, per criterion
+    return client, evidence, str(item.round.rubrics[0].criteria[0].id)
+
+
+PHOTOS_REFUSED = [
+    ("42 bytes of HTML behind JPEG magic bytes", "photo.jpg",
+     b"\xff\xd8\xff<html><script>alert(1)</script></html>\n", "whatever its name says"),
+    ("a truncated PNG", "photo.png", PNG[:30], "whatever its name says"),
+    ("a decompression bomb", "bomb.png", png_header_only(9000, 9000), "too many pixels"),
+    ("a PDF behind a password", "locked.pdf", None, "protected by a password"),
+]
+
+
+def _locked_pdf() -> bytes:
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(PDF)) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(user="mat-khau", owner="mat-khau"))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("case", "name", "body", "message"), PHOTOS_REFUSED, ids=[r[0] for r in PHOTOS_REFUSED])
+def test_a_file_that_does_not_parse_whole_is_refused_with_a_message(page, case, name, body, message):
+    client, evidence, criterion_id = _photo_item(page)
+    response = _upload(client, evidence, name, _locked_pdf() if body is None else body, criterion_id)
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert db.session.scalars(select(Document)).all() == []
+
+
+def test_a_whole_photo_is_accepted(page):
+    client, evidence, criterion_id = _photo_item(page)
+    _upload(client, evidence, "anh.jpg", JPEG, criterion_id)
+    assert db.session.scalars(select(Document)).one().kind.value == "jpeg"
 
 
 def test_an_oversize_file_gets_a_message_not_a_crash(page, app):
@@ -86,3 +139,18 @@ def test_an_oversize_file_gets_a_message_not_a_crash(page, app):
     response = _upload(client, item, "big.pdf", PDF + b"0" * (2 * 1024 * 1024))
     assert "too large" in response.get_data(as_text=True)
     assert db.session.scalars(select(Document)).all() == []
+
+
+def test_pdfs_kept_before_neutralisation_are_neutralised_by_the_upgrade_command(page, runner):
+    client, item = page
+    _upload(client, item, "plain.pdf", PDF)
+    document = db.session.scalars(select(Document)).one()
+    old_script = PDF.replace(b"<< /Pages 2 0 R /Type /Catalog >>",
+                             b"<< /Pages 2 0 R /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>")
+    document.sha256, document.size = current_storage().put_content(old_script), len(old_script)  # as kept before
+    db.session.commit()
+    result = runner.invoke(args=["nominations", "neutralise-pdfs"])
+    assert result.exit_code == 0 and "1 PDF(s) neutralised." in result.output
+    with client.get(f"/nominations/1/documents/{document.id}") as response:
+        assert b"/JavaScript" not in response.data and b"/OpenAction" not in response.data
+    assert runner.invoke(args=["nominations", "neutralise-pdfs"]).output.startswith("0 PDF(s)")

@@ -207,7 +207,9 @@ def test_a_document_downloads_as_an_attachment_with_nosniff(app):
     assert response.status_code == 200 and response.data == PDF
     response.close()
     assert response.headers["Content-Disposition"].startswith("attachment")
-    assert document.original_name in response.headers["Content-Disposition"]
+    # The server's name (reference or draft number, item, number, type), never the uploader's.
+    expected = f"attachment; filename=draft-{nomination.id}_registration-form_1.pdf"
+    assert response.headers["Content-Disposition"] == expected
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.mimetype == "application/pdf"
 

