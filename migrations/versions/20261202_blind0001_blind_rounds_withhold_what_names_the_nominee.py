@@ -2,7 +2,7 @@
 nomination form, the eco-school registration form and the publications marked identifying
 
 Revision ID: blind0001
-Revises: 38c76c565176
+Revises: invite01
 Create Date: 2026-12-02 04:45:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'blind0001'
-down_revision = '38c76c565176'
+down_revision = 'invite01'
 branch_labels = None
 depends_on = None
 
