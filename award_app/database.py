@@ -4,8 +4,13 @@ read that later writes cannot wait for the lock and fails with "database is lock
 outside a request (a job in a background thread, an RQ worker) asks for the same with `begin_immediately()`:
 it reads, then writes its progress."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from award_app.extensions import db
 
@@ -27,6 +32,26 @@ def begin_immediately() -> None:
     g.award_begin_immediate = True
 
 
+@contextmanager
+def separate_transaction() -> Iterator[Session | None]:
+    """A short write on a connection of its own, committed at once, begun with BEGIN IMMEDIATE on SQLite:
+    a GET that must record something small (a session's last visit, its end) neither turns its own read
+    transaction into a write (which SQLite may refuse at once with "database is locked") nor commits the
+    request's session. Yields None for an in-memory SQLite database, whose single connection is the
+    request's own: the write is then skipped."""
+    engine = db.engine
+    if isinstance(engine.pool, StaticPool):
+        yield None
+        return
+    with engine.connect() as connection:
+        connection.info["award_begin_immediate"] = True
+        try:
+            with Session(bind=connection) as session, session.begin():
+                yield session
+        finally:
+            connection.info.pop("award_begin_immediate", None)
+
+
 def _writing() -> bool:
     if has_request_context() and request.method in WRITING_METHODS:
         return True
@@ -34,7 +59,8 @@ def _writing() -> bool:
 
 
 def _begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+    immediate = _writing() or connection.info.get("award_begin_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def configure_engine(app: Flask) -> None:
