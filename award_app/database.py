@@ -33,12 +33,17 @@ def begin_immediately() -> None:
 
 
 @contextmanager
-def separate_transaction() -> Iterator[Session | None]:
-    """A short write on a connection of its own, committed at once, begun with BEGIN IMMEDIATE on SQLite:
-    a GET that must record something small (a session's last visit, its end) neither turns its own read
-    transaction into a write (which SQLite may refuse at once with "database is locked") nor commits the
-    request's session. Yields None for an in-memory SQLite database, whose single connection is the
-    request's own: the write is then skipped."""
+def beside_the_request() -> Iterator[Session | None]:
+    """A small write a request makes whatever its method (a session's last visit, its end). A GET's is
+    committed at once on a connection of its own, begun with BEGIN IMMEDIATE on SQLite: the GET's read
+    transaction never turns into a write (which SQLite may refuse at once with "database is locked") and the
+    request's session is not committed. A POST's joins the request's own transaction, which already holds
+    the write lock (a second writer would wait for it in vain): it is committed with the request. Yields None
+    for a GET on an in-memory SQLite database, whose single connection is the request's own: the write is
+    then skipped."""
+    if _writing():
+        yield db.session
+        return
     engine = db.engine
     if isinstance(engine.pool, StaticPool):
         yield None

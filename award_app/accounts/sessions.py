@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from award_app.accounts.models import STAFF_ROLES, CouncilMembership, SessionEnd, User, UserSession
 from award_app.audit.services import new_event, record
 from award_app.columns import utcnow
-from award_app.database import separate_transaction
+from award_app.database import beside_the_request
 from award_app.extensions import db
 
 # The last visit is written at most this often per session: not one write per page.
@@ -139,9 +139,10 @@ def load_user(token: str) -> User | None:
 
 
 def _write_apart(session: UserSession, now: datetime, *, ended: SessionEnd | None = None) -> None:
-    """The loader's writes, committed apart from the request (a GET stays a read). Ending is conditional
-    on the session being still open, so two servers ending it at once write one end and one audit event."""
-    with separate_transaction() as apart:
+    """The loader's writes: a GET's committed apart from it (it stays a read), a POST's with it (see
+    award_app.database.beside_the_request; `unauthorized` commits a session end). Ending is conditional on
+    the session being still open, so two servers ending it at once write one end and one audit event."""
+    with beside_the_request() as apart:
         if apart is None:
             return
         if ended is None:

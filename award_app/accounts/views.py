@@ -1,6 +1,17 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -290,7 +301,7 @@ def my_sessions():
     user = current_user._get_current_object()
     now = utcnow()
     rows = [s for s in sessions.open_sessions(user) if sessions.timed_out(s, user, now) is None]
-    return render_template("accounts/sessions.html", rows=rows, current=user.session_record,
+    return render_template("accounts/sessions.html", rows=rows, this_session=user.session_record,
                            describe=sessions.describe_device, form=ActionForm(),
                            idle_minutes=int(sessions.idle_limit(user).total_seconds()) // 60,
                            lifetime_hours=current_app.config["SESSION_LIFETIME_HOURS"])
@@ -298,24 +309,24 @@ def my_sessions():
 
 def _own_open_session(session_id: int) -> UserSession:
     """Another user's session, or one already ended, is not found (404)."""
-    session = db.session.get(UserSession, session_id)
-    if session is None or session.user_id != current_user.id or session.ended_at is not None:
+    found = db.session.get(UserSession, session_id)
+    if found is None or found.user_id != current_user.id or found.ended_at is not None:
         abort(404)
-    return session
+    return found
 
 
 @bp.route("/sessions/<int:session_id>/end", methods=["POST"])
 @login_required
 def end_session(session_id: int):
-    session = _own_open_session(session_id)
+    target = _own_open_session(session_id)
     user = current_user._get_current_object()
-    if session is user.session_record:
-        sessions.end(session, SessionEnd.SIGNED_OUT)
+    if target is user.session_record:
+        sessions.end(target, SessionEnd.SIGNED_OUT)
         db.session.commit()
         logout_user()
         flash(_("You have signed out."), "info")
         return redirect(url_for("accounts.login"))
-    sessions.end(session, SessionEnd.ENDED_BY_USER)
+    sessions.end(target, SessionEnd.ENDED_BY_USER)
     db.session.commit()
     flash(_("That session is ended: the device it was on is signed out."), "success")
     return redirect(url_for("accounts.my_sessions"))
@@ -341,15 +352,17 @@ def session_alive():
 
 
 def unauthorized():
-    """No open session (never signed in, signed out, or ended by a timeout). A page is sent to sign in and
-    back. A background save (it asks for JSON) gets 401 and keeps its text on the page. A form sent after
-    the session ended comes back with everything typed (files excepted), to be sent again once signed in:
-    CSRFProtect has already checked that it came from this browser's own page."""
+    """No open session (never signed in, signed out, or ended by a timeout or from another device). A page
+    is sent to sign in and back. A background save (it asks for JSON) gets 401 and keeps its text on the
+    page. A form sent after the session ended under it comes back with everything typed (files excepted), to
+    be sent again once signed in: CSRFProtect has already checked that it came from this browser's own
+    page, so only the user's own input is ever shown back."""
+    db.session.commit()  # a session end the loader recorded in this POST's transaction
     if wants_json():
         return jsonify(ok=False, stale=False, signed_out=True, errors={}, message=_(
             "Not saved: you were signed out (the session ended after a time without activity, or elsewhere). "
             "Your text stays here. Sign in again in another tab; saving resumes by itself.")), 401
-    if request.method == "POST":
+    if request.method == "POST" and session.get("_user_id"):  # signed in before, until the session ended
         kept = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"]
         return render_template("accounts/signed_out.html", kept=kept, action=request.path), 401
     flash(_("Please sign in to see this page."), "info")
