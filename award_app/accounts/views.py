@@ -61,6 +61,12 @@ def role_names(user) -> list[str]:
     return names
 
 
+@bp.app_template_global()
+def session_idle_seconds(user) -> int:
+    """How long the signed-in user's pages may stay quiet before the session ends (session.js warns)."""
+    return int(sessions.idle_limit(user).total_seconds())
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Follow only local paths after sign-in: "/rounds/3", never "//evil.example" or "https://…"."""
     if not target:
