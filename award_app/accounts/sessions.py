@@ -86,6 +86,20 @@ def end_timed_out(user: User) -> None:
             end(session, reason, actor=user)
 
 
+def end_all_timed_out() -> int:
+    """Close every session that timed out and never came back (a browser closed, a device lost), so that its
+    end is in the audit log too; for a daily or hourly cron. Returns how many ended."""
+    now, ended = utcnow(), 0
+    rows = db.session.scalars(select(UserSession).where(UserSession.ended_at.is_(None))
+                              .options(joinedload(UserSession.user).selectinload(User.endorser_scopes),
+                                       joinedload(UserSession.user).selectinload(User.council_memberships)))
+    for session in rows:
+        reason = timed_out(session, session.user, now)
+        if reason is not None and end(session, reason, actor=session.user):
+            ended += 1
+    return ended
+
+
 def idle_limit(user: User) -> timedelta:
     """Staff, endorsers and jurors: SESSION_IDLE_MINUTES (30); applicants only: SESSION_IDLE_MINUTES_APPLICANT."""
     config = current_app.config

@@ -302,3 +302,14 @@ def test_roles_do_not_matter_to_who_may_see_their_own_sessions(app, make_user):
     accounts.set_roles(applicant, {Role.APPLICANT})
     db.session.commit()
     assert signed_in_client(app, applicant).get(PRIVATE).status_code == 200
+
+
+def test_a_cron_closes_the_sessions_nobody_came_back_to(app, make_user, runner):
+    gone, busy = make_user("secretariat"), make_user("applicant")
+    signed_in_client(app, gone)
+    signed_in_client(app, busy)
+    age(only_session(gone), idle=timedelta(minutes=45))
+    age(only_session(busy), idle=timedelta(minutes=45))  # an applicant may stay 2 hours
+    result = runner.invoke(args=["accounts", "end-timed-out-sessions"])
+    assert result.exit_code == 0 and "1 session(s) ended" in result.output
+    assert ends(gone) == ["idle"] and ends(busy) == [] and len(open_sessions(busy)) == 1
