@@ -78,6 +78,11 @@ def open_sessions(user: User) -> list[UserSession]:
         UserSession.user_id == user.id, UserSession.ended_at.is_(None)).order_by(UserSession.last_seen_at.desc())))
 
 
+def forget_devices(user: User) -> None:
+    """A deleted account keeps no trace of where it signed in from (the records stay, ended, for the audit)."""
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id).values(ip=None, user_agent=""))
+
+
 def end_timed_out(user: User) -> None:
     now = utcnow()
     for session in open_sessions(user):

@@ -68,6 +68,7 @@ def delete_my_account(user: User) -> bool:
     user.set_password(unusable_password())
     user.is_active_account = False
     sessions.end_all(user, SessionEnd.ACCOUNT_DELETED)
+    sessions.forget_devices(user)
     return True
 
 

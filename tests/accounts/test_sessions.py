@@ -313,3 +313,12 @@ def test_a_cron_closes_the_sessions_nobody_came_back_to(app, make_user, runner):
     result = runner.invoke(args=["accounts", "end-timed-out-sessions"])
     assert result.exit_code == 0 and "1 session(s) ended" in result.output
     assert ends(gone) == ["idle"] and ends(busy) == [] and len(open_sessions(busy)) == 1
+
+
+def test_deleting_one_s_account_ends_its_sessions_and_forgets_the_devices(app, make_user):
+    user = make_user()
+    client, other = signed_in_client(app, user), signed_in_client(app, user)
+    assert submit(client, "/my-account/delete", form_url="/my-account/delete").status_code == 302
+    assert sent_to_sign_in(other.get(PRIVATE)) and ends(user) == ["account_deleted", "account_deleted"]
+    rows = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert len(rows) == 2 and all(r.ip is None and r.user_agent == "" for r in rows)
