@@ -68,6 +68,13 @@ class Config:
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
+    # A session ends after this many minutes without a request (staff, endorsers, jurors), or for an account
+    # that only applies, after SESSION_IDLE_MINUTES_APPLICANT; and in any case SESSION_LIFETIME_HOURS after
+    # signing in. Pages warn SESSION_WARNING_MINUTES before the idle end.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_IDLE_MINUTES_APPLICANT = 120
+    SESSION_LIFETIME_HOURS = 12
+    SESSION_WARNING_MINUTES = 5
     # A council invitation link works once, for the signed-in invitee, within this many days of being sent.
     INVITATION_DAYS = 7
     # Registrations per client address (each one hashes a password with scrypt): Flask-Limiter's notation.
@@ -162,6 +169,9 @@ class ProductionConfig(Config):
         config["MAIL_USERNAME"] = env.get("MAIL_USERNAME")
         config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
         config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
+        for name in ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_APPLICANT", "SESSION_LIFETIME_HOURS",
+                     "SESSION_WARNING_MINUTES"):
+            config[name] = int(env.get(name) or getattr(Config, name))
         config["CERTIFICATE_SIGNING_KEY"] = env.get("CERTIFICATE_SIGNING_KEY") or None
         config["CERTIFICATE_SIGNING_CERT"] = env.get("CERTIFICATE_SIGNING_CERT") or None
         # The one documented exception: cookies over plain HTTP for a benchmark on 127.0.0.1.

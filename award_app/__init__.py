@@ -26,7 +26,7 @@ def _load_config(app: Flask, config: str | Mapping | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from award_app.accounts.services import load_user
+    from award_app.accounts.sessions import load_user
     from award_app.database import configure_engine
     from award_app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from award_app.formfields import translate_wtforms_messages
@@ -44,6 +44,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    from award_app.accounts.views import unauthorized
+
+    login_manager.unauthorized_handler(unauthorized)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -4,9 +4,14 @@ read that later writes cannot wait for the lock and fails with "database is lock
 outside a request (a job in a background thread, an RQ worker) asks for the same with `begin_immediately()`:
 it reads, then writes its progress."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, g, has_app_context, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.pool import StaticPool
 
 from award_app.extensions import db
 
@@ -28,6 +33,31 @@ def begin_immediately() -> None:
     g.award_begin_immediate = True
 
 
+@contextmanager
+def beside_the_request() -> Iterator[OrmSession | None]:
+    """A small write a request makes whatever its method (a session's last visit, its end). A GET's is
+    committed at once on a connection of its own, begun with BEGIN IMMEDIATE on SQLite: the GET's read
+    transaction never turns into a write (which SQLite may refuse at once with "database is locked") and the
+    request's session is not committed. A POST's joins the request's own transaction, which already holds
+    the write lock (a second writer would wait for it in vain): it is committed with the request. Yields None
+    for a GET on an in-memory SQLite database, whose single connection is the request's own: the write is
+    then skipped."""
+    if _writing():
+        yield db.session
+        return
+    engine = db.engine
+    if isinstance(engine.pool, StaticPool):
+        yield None
+        return
+    with engine.connect() as connection:
+        connection.info["award_begin_immediate"] = True
+        try:
+            with OrmSession(bind=connection) as session, session.begin():
+                yield session
+        finally:
+            connection.info.pop("award_begin_immediate", None)
+
+
 def _writing() -> bool:
     if has_request_context() and request.method in WRITING_METHODS:
         return True
@@ -35,7 +65,8 @@ def _writing() -> bool:
 
 
 def _begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing() else "BEGIN")
+    immediate = _writing() or connection.info.get("award_begin_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _mark_written(session, _flush_context) -> None:

@@ -1,6 +1,14 @@
 """Every model of the application: the schema at a glance."""
 
-from award_app.accounts.models import ApplicantKind, CouncilMembership, EndorserScope, Role, RoleGrant, User
+from award_app.accounts.models import (
+    ApplicantKind,
+    CouncilMembership,
+    EndorserScope,
+    Role,
+    RoleGrant,
+    User,
+    UserSession,
+)
 from award_app.approval.models import Decision, Revocation
 from award_app.audit.models import AuditEvent
 from award_app.certificates.models import Certificate
@@ -45,5 +53,5 @@ __all__ = [
     "HonouredName", "Indicator", "IndicatorValue", "Job", "JobState", "Nomination", "NominationState",
     "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun",
     "ReminderDigest", "Revocation", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet",
-    "ScreeningDecision", "ScreeningOutcome", "SheetState", "User",
+    "ScreeningDecision", "ScreeningOutcome", "SheetState", "User", "UserSession",
 ]

@@ -40,6 +40,7 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
                     certificates (certificate: own's) and a ZIP of them built by the secretariat (job)
     city-round      a City round, open, with an indicator; city-dossier is own's draft with an entry (city-entry)
                     and an indicator value
+    session         an open session of an account in no column (nobody may end it but its owner)
     user, token, invitation, code, honoured, calendar-day, file: another account, a password-reset link,
                     a council invitation not yet accepted (own: the invitee, a staff account; invitation-of: its
                     membership), a certificate's code, a name on the honoured list, a holiday, a stylesheet;
@@ -59,10 +60,13 @@ accounts.admin_new                 GET  none            L    4   4     4    4   
 accounts.admin_new                 POST none            L    4   4     4    4    4   4   4    4    4     4    4   A
 accounts.change_password           GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.change_password           POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.end_other_sessions        POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.end_session               POST session         L    4   4     4    4    4   4   4    4    4     4    4   4
 accounts.language                  POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.login                     GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.login                     POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.logout                    POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.my_sessions               GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.privacy                   GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.register                  GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.register                  POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
@@ -70,6 +74,7 @@ accounts.reset                     GET  token           A    A   A     A    A   
 accounts.reset                     POST token           A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.session_alive             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 approval.approve                   GET  council-round   L    4   4     4    4    A   4   4    4    4     A    A   4
 approval.approve                   POST council-round   L    4   4     4    4    4   4   4    4    4     A    4   4
 approval.publish                   POST approved-round  L    4   4     4    4    A   4   4    4    4     A    4   4

@@ -1,6 +1,7 @@
 """The production path: two gunicorn servers sharing one PostgreSQL database, Redis and one upload
 folder, and a separate `flask worker` process that builds the certificate ZIP. A user signed in on one
-server goes on on the other with the same cookie; rate limits and session revocation hold across both."""
+server goes on on the other with the same cookie; rate limits and session ends (a password change, a sign-out
+whose cookie is replayed) hold across both."""
 
 import io
 import os
@@ -137,6 +138,16 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
             form_url=f"{a}/accounts/password")
         assert status == 302
         status, headers, _ = other.open(f"{b}/certificates/round/{round_id}")
+        assert status == 302 and "/accounts/login" in headers["Location"]
+
+        # Signed out on A: a copy of the cookie taken before is refused on B (the session ended in the database).
+        owner, thief = Browser(), Browser()
+        credentials = {"email": secretariat_email, "password": "mat-khau-moi-2027"}
+        assert owner.submit(f"{a}/accounts/login", credentials, form_url=f"{a}/accounts/login")[0] == 302
+        thief.set_cookie("session", owner.cookie("session"))
+        assert thief.open(f"{b}/accounts/sessions")[0] == 200
+        assert owner.submit(f"{a}/accounts/logout", form_url=f"{a}/accounts/privacy")[0] == 302
+        status, headers, _ = thief.open(f"{b}/accounts/sessions")
         assert status == 302 and "/accounts/login" in headers["Location"]
 
         # Failed sign-ins count on Redis, whichever server they reach: the sixth in a minute is refused.

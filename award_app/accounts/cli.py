@@ -1,7 +1,7 @@
 import click
 from flask import Blueprint
 
-from award_app.accounts import services
+from award_app.accounts import services, sessions
 from award_app.accounts.models import Role
 from award_app.extensions import db
 
@@ -23,3 +23,12 @@ def create_admin(email: str, full_name: str, password: str) -> None:
         raise click.ClickException(f"an account with the e-mail {email} already exists") from error
     db.session.commit()
     click.echo(f"Administrator {user.email} created.")
+
+
+@bp.cli.command("end-timed-out-sessions")
+def end_timed_out_sessions() -> None:
+    """End the sessions past their idle time or lifetime that no request came back to (run it hourly by cron):
+    each end is then in the audit log. A timed-out session is refused anyway, with or without this."""
+    ended = sessions.end_all_timed_out()
+    db.session.commit()
+    click.echo(f"{ended} session(s) ended.")

@@ -56,7 +56,8 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     privacy_notice_version: Mapped[str | None] = mapped_column(String(20))
-    # Raised on password change, reset or disabling: every cookie carrying the old value is dead.
+    # No longer read: sessions are ended in user_session (password change, reset, disabling). Kept so that
+    # older code and data still fit; a later migration may drop it.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -78,8 +79,27 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.is_active_account
 
+    # The token of the session this object was signed in or loaded with (not a column): Flask-Login keeps it
+    # in the cookie, and award_app.accounts.sessions.load_user finds the session record by its SHA-256.
+    session_token = None
+    session_record = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        if not self.session_token:
+            raise RuntimeError("sign in through award_app.accounts.sessions.sign_in, which starts a session")
+        return self.session_token
+
+    def __eq__(self, other) -> bool:
+        """The same account, whichever session each object was loaded with."""
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = object.__hash__
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -162,3 +182,38 @@ class CouncilMembership(db.Model):
     def is_active(self) -> bool:
         """Accepted the invitation and not withdrawn: only then does the juror see the round."""
         return self.accepted_at is not None and self.withdrawn_at is None
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a session ended; each end is also an audit event "auth.session_ended" with this reason."""
+
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"
+    LIFETIME = "lifetime"
+    ENDED_BY_USER = "ended_by_user"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    DISABLED = "disabled"
+    ACCOUNT_DELETED = "account_deleted"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its cookie carries a random token; only the token's SHA-256 is stored, so a copy
+    of the database signs nobody in. A session ends once (ended_at) and never comes back: a replayed cookie
+    finds it ended, on every server, since the record is in the shared database."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[SessionEnd | None] = mapped_column(str_enum(SessionEnd))
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

@@ -9,9 +9,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from award_app.accounts.models import ApplicantKind, CouncilMembership, EndorserScope, Role, RoleGrant, User
+from award_app.accounts import sessions
+from award_app.accounts.models import (
+    ApplicantKind,
+    EndorserScope,
+    Role,
+    RoleGrant,
+    SessionEnd,
+    User,
+    UserSession,
+)
 from award_app.audit.services import record, record_at_most
 from award_app.columns import utcnow
 from award_app.errors import DomainError
@@ -100,7 +108,7 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
         return
     user.is_active_account = active
     if not active:
-        user.session_version += 1
+        sessions.end_all(user, SessionEnd.DISABLED, actor=actor)
     record("account.enabled" if active else "account.disabled", user, actor=actor)
 
 
@@ -122,10 +130,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, new_password: str, *, actor=None) -> None:
-    """Every other session of this user ends: their cookies carry the old session version."""
+def change_password(user: User, new_password: str, *, actor=None, keep: UserSession | None = None,
+                    reason: SessionEnd = SessionEnd.PASSWORD_CHANGED) -> None:
+    """Every session of this user ends but `keep` (the one that changed it)."""
     user.set_password(new_password)
-    user.session_version += 1
+    sessions.end_all(user, reason, keep=keep, actor=actor or user)
     record("account.password_changed", user, actor=actor or user)
 
 
@@ -133,20 +142,6 @@ def set_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
         record("account.locale_changed", user, actor=user, locale=locale)
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version, so old cookies stop working."""
-    ident, _, version = user_id.partition(".")
-    if not ident.isdigit() or not version.isdigit():
-        return None
-    # Every page asks for the user's roles, scopes and councils (navigation, permissions): one query for all.
-    user = db.session.get(User, int(ident), options=[
-        joinedload(User.role_grants), joinedload(User.endorser_scopes),
-        joinedload(User.council_memberships).joinedload(CouncilMembership.round)])
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
-    return user
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:

@@ -1,15 +1,27 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from award_app.accounts import services
+from award_app.accounts import services, sessions
 from award_app.accounts.forms import (
     ROLE_LABELS,
     AccountEditForm,
@@ -21,11 +33,13 @@ from award_app.accounts.forms import (
     ResetRequestForm,
     StaffAccountForm,
 )
-from award_app.accounts.models import ApplicantKind, Role, User
+from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, UserSession
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
 from award_app.audit.services import record
 from award_app.columns import utcnow
+from award_app.errors import wants_json
 from award_app.extensions import db, limiter
+from award_app.formfields import ActionForm
 from award_app.notifications import services as notifications
 from award_app.rounds.models import Programme, Province
 from award_app.rounds.services import provinces_valid_on
@@ -46,6 +60,12 @@ def role_names(user) -> list[str]:
     elif memberships:
         names.append(_("Juror"))
     return names
+
+
+@bp.app_template_global()
+def session_idle_seconds(user) -> int:
+    """How long the signed-in user's pages may stay quiet before the session ends (session.js warns)."""
+    return int(sessions.idle_limit(user).total_seconds())
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -79,9 +99,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()
-        if user is not None:
-            login_user(user)
+        if user is None:
+            db.session.commit()  # the failure's audit event
+        else:
+            sessions.sign_in(user)
+            db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
         flash(_("The e-mail or the password is not right."), "error")
     return render_template("accounts/login.html", form=form)
@@ -90,8 +112,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    # CSRFProtect has already refused a POST without a valid token.
-    record("auth.sign_out", current_user._get_current_object())
+    """Ends the session on the server: a copy of the cookie no longer signs anyone in, on any server.
+    CSRFProtect has already refused a POST without a valid token."""
+    sessions.end(current_user.session_record, SessionEnd.SIGNED_OUT)
     db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
@@ -135,8 +158,8 @@ def register():
         except services.EmailTaken:
             form.email.errors.append(_("An account with this e-mail already exists. Sign in instead."))
         else:
+            sessions.sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("dashboard.home"))
     return render_template("accounts/register.html", form=form)
@@ -156,9 +179,8 @@ def change_password():
         if not user.check_password(form.current.data):
             form.current.errors.append(_("The current password is not right."))
         else:
-            services.change_password(user, form.password.data)
+            services.change_password(user, form.password.data, keep=user.session_record)  # the others end
             db.session.commit()
-            login_user(user)  # this session goes on with the new session version; the others end
             flash(_("Your password is changed. Other sessions have been signed out."), "success")
             return redirect(url_for("dashboard.home"))
     return render_template("accounts/password.html", form=form)
@@ -282,11 +304,88 @@ def reset(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
-        services.change_password(user, form.password.data, actor=user)
+        services.change_password(user, form.password.data, actor=user, reason=SessionEnd.PASSWORD_RESET)
         record("account.password_reset", user, actor=user)
+        sessions.sign_in(user)
         db.session.commit()
-        login_user(user)
         flash(_("Your new password is set. Other sessions have been signed out."), "success")
         return redirect(url_for("dashboard.home"))
     return render_template("accounts/reset.html", form=form)
 
+
+
+# -- the user's own sessions ------------------------------------------------------------------------
+
+@bp.route("/sessions")
+@login_required
+def my_sessions():
+    """Every browser signed in to this account, with its device, address, start and last visit."""
+    user = current_user._get_current_object()
+    now = utcnow()
+    rows = [s for s in sessions.open_sessions(user) if sessions.timed_out(s, user, now) is None]
+    return render_template("accounts/sessions.html", rows=rows, this_session=user.session_record,
+                           describe=sessions.describe_device, form=ActionForm(),
+                           idle_minutes=int(sessions.idle_limit(user).total_seconds()) // 60,
+                           lifetime_hours=current_app.config["SESSION_LIFETIME_HOURS"])
+
+
+def _own_open_session(session_id: int) -> UserSession:
+    """Another user's session, or one already ended, is not found (404)."""
+    found = db.session.get(UserSession, session_id)
+    if found is None or found.user_id != current_user.id or found.ended_at is not None:
+        abort(404)
+    return found
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    target = _own_open_session(session_id)
+    user = current_user._get_current_object()
+    if target is user.session_record:
+        sessions.end(target, SessionEnd.SIGNED_OUT)
+        db.session.commit()
+        logout_user()
+        flash(_("You have signed out."), "info")
+        return redirect(url_for("accounts.login"))
+    sessions.end(target, SessionEnd.ENDED_BY_USER)
+    db.session.commit()
+    flash(_("That session is ended: the device it was on is signed out."), "success")
+    return redirect(url_for("accounts.my_sessions"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    user = current_user._get_current_object()
+    ended = sessions.end_all(user, SessionEnd.ENDED_BY_USER, keep=user.session_record)
+    db.session.commit()
+    flash(_("%(count)d other session(s) ended.", count=ended), "success")
+    return redirect(url_for("accounts.my_sessions"))
+
+
+@bp.route("/sessions/alive")
+@login_required
+def session_alive():
+    """Asked by a page's script when the user chooses to stay signed in: the visit itself keeps the
+    session alive. Answers how long the session may now stay idle."""
+    user = current_user._get_current_object()
+    return jsonify(ok=True, idle_seconds=int(sessions.idle_limit(user).total_seconds()))
+
+
+def unauthorized():
+    """No open session (never signed in, signed out, or ended by a timeout or from another device). A page
+    is sent to sign in and back. A background save (it asks for JSON) gets 401 and keeps its text on the
+    page. A form sent after the session ended under it comes back with everything typed (files excepted), to
+    be sent again once signed in: CSRFProtect has already checked that it came from this browser's own
+    page, so only the user's own input is ever shown back."""
+    db.session.commit()  # a session end the loader recorded in this POST's transaction
+    if wants_json():
+        return jsonify(ok=False, stale=False, signed_out=True, errors={}, message=_(
+            "Not saved: you were signed out (the session ended after a time without activity, or elsewhere). "
+            "Your text stays here. Sign in again in another tab; saving resumes by itself.")), 401
+    if request.method == "POST" and session.get("_user_id"):  # signed in before, until the session ended
+        kept = [(key, value) for key, value in request.form.items(multi=True) if key != "csrf_token"]
+        return render_template("accounts/signed_out.html", kept=kept, action=request.path), 401
+    flash(_("Please sign in to see this page."), "info")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "assignment.unpinned": _l("Assignment unpinned"),
     "auth.sign_in": _l("Signed in"),
     "auth.sign_in_failed": _l("Sign-in failed"),
+    "auth.session_ended": _l("Session ended"),
+    "auth.session_started": _l("Session started"),
     "auth.sign_out": _l("Signed out"),
     "award.revoked": _l("Award revoked"),
     "calendar.day_added": _l("Day added to the calendar"),

@@ -28,6 +28,14 @@ def record(action: str, target: Any = None, *, round_id: int | None = None, acto
 
     `actor` defaults to the signed-in user; `target` is any model with an `id`.
     """
+    audit_event = new_event(action, target, round_id=round_id, actor=actor, **details)
+    db.session.add(audit_event)
+    return audit_event
+
+
+def new_event(action: str, target: Any = None, *, round_id: int | None = None, actor: Any = None,
+              **details: Any) -> AuditEvent:
+    """The event `record` adds, for a caller that writes it in a transaction of its own."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     if round_id is None and target is not None:
@@ -41,7 +49,6 @@ def record(action: str, target: Any = None, *, round_id: int | None = None, acto
         round_id=round_id,
         details=_json_safe(details),
     )
-    db.session.add(audit_event)
     return audit_event
 
 

@@ -7,7 +7,8 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 
-from award_app.accounts.models import User
+from award_app.accounts import sessions
+from award_app.accounts.models import SessionEnd, User
 from award_app.accounts.services import unusable_password
 from award_app.audit.services import record
 from award_app.extensions import db
@@ -91,7 +92,8 @@ def delete_my_account(user: User) -> bool:
     user.full_name, user.organisation, user.phone, user.province_id = "—", "", "", None
     user.set_password(unusable_password())
     user.is_active_account = False
-    user.session_version += 1
+    sessions.end_all(user, SessionEnd.ACCOUNT_DELETED)
+    sessions.forget_devices(user)
     return True
 
 

@@ -2,6 +2,11 @@
 // when the page is hidden. The server checks the form's version as for "Save draft": a version changed
 // elsewhere is never overwritten, and the user keeps their text. Only the buttons submit; this never does.
 // Without JavaScript nothing changes: the buttons save as before.
+// Signed out meanwhile (the session ended after a time without activity, or from another device): the text
+// stays on the page and, until it is saved, in this tab's sessionStorage (it survives a reload and the trip
+// through the sign-in page, and goes when the tab is closed); saving is tried again every few seconds and
+// resumes by itself once the user has signed in again (in another tab, or here: the page then puts the
+// text back, when nothing was saved elsewhere meanwhile).
 (function () {
   "use strict";
   var DELAY = 2000;
@@ -17,10 +22,57 @@
     var dirty = false;       // changed since the last save was sent
     var stopped = false;     // a stale version or a refused token: only the buttons save now
     var leaving = false;     // the form is being sent by its buttons
+    var kept = "award-autosave:" + form.dataset.autosaveUrl;
 
-    function show(text, kind) {
+    function show(text, kind, link) {
       status.textContent = text;
       status.className = "autosave-status" + (kind ? " " + kind : "");
+      if (link) {
+        var anchor = document.createElement("a");
+        anchor.href = link;
+        anchor.target = "_blank";
+        anchor.rel = "noopener";
+        anchor.textContent = form.dataset.msgSignIn;
+        status.appendChild(document.createTextNode(" "));
+        status.appendChild(anchor);
+      }
+    }
+
+    function keep(params) {
+      try {
+        sessionStorage.setItem(kept, JSON.stringify({version: version.value, fields: params.toString()}));
+      } catch (e) { /* storage full or refused: the text is still on the page */ }
+    }
+
+    function forget() {
+      try { sessionStorage.removeItem(kept); } catch (e) { /* nothing kept */ }
+    }
+
+    function putBack() {
+      var saved;
+      try { saved = JSON.parse(sessionStorage.getItem(kept) || "null"); } catch (e) { saved = null; }
+      if (!saved) { return; }
+      if (saved.version !== version.value) {  // saved elsewhere since: never overwrite it
+        forget();
+        show(form.dataset.msgNotPutBack, "error");
+        return;
+      }
+      var seen = {};
+      new URLSearchParams(saved.fields).forEach(function (value, name) {
+        var fields = form.querySelectorAll('[name="' + CSS.escape(name) + '"]');
+        var index = seen[name] || 0;
+        seen[name] = index + 1;
+        fields.forEach(function (field, position) {
+          if (field.type === "checkbox" || field.type === "radio") {
+            if (field.value === value) { field.checked = true; }
+          } else if (field.type !== "file" && position === index) {
+            field.value = value;
+          }
+        });
+      });
+      dirty = true;
+      show(form.dataset.msgPutBack, "saved");
+      schedule(DELAY);
     }
 
     function body() {
@@ -52,8 +104,16 @@
       return response.json().then(function (answer) {
         if (answer.ok) {
           version.value = String(answer.version);
+          if (!dirty) { forget(); }
           show(answer.message, "saved");
           showErrors(answer.errors);
+          document.dispatchEvent(new CustomEvent("award:server-contact"));
+          return;
+        }
+        if (answer.signed_out) {  // keep the text, try again until the user has signed in again
+          dirty = true;
+          show(answer.message, "error", form.dataset.loginUrl);
+          schedule(RETRY);
           return;
         }
         if (answer.stale || response.status === 400) { stopped = true; }
@@ -65,8 +125,10 @@
       if (stopped || !dirty) { return Promise.resolve(); }
       dirty = false;
       show(form.dataset.msgSaving);
+      var params = body();
+      keep(params);
       running = fetch(form.dataset.autosaveUrl, {
-        method: "POST", body: body(), credentials: "same-origin", keepalive: !!keepalive,
+        method: "POST", body: params, credentials: "same-origin", keepalive: !!keepalive,
         headers: {"X-CSRFToken": token.value, "Accept": "application/json"}
       }).then(answered).catch(function () {
         dirty = true;
@@ -111,6 +173,7 @@
       if (document.visibilityState === "hidden") { hidden(); }
     });
     window.addEventListener("pagehide", hidden);
+    putBack();
   }
 
   document.querySelectorAll("form[data-autosave-url]").forEach(attach);
