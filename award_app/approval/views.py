@@ -102,7 +102,12 @@ def scan(round_id: int):
     if decision is None or not decision.scan_sha256 or not can_list_rounds(current_user):
         abort(404)
     return current_storage().send(content_key(decision.scan_sha256), mimetype="application/pdf",
-                                  download_name=decision.scan_name)
+                                  download_name=scan_download_name(round_))
+
+
+def scan_download_name(round_: Round) -> str:
+    """Made by the server, never the uploader's file name (which could say `.html` or carry a path)."""
+    return f"quyet-dinh-da-ky-{round_.programme.ref_prefix.lower()}-{round_.year}-{round_.edition}.pdf"
 
 
 @bp.route("/round/<int:round_id>/publish", methods=["POST"])

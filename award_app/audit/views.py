@@ -75,7 +75,7 @@ def dict_without_page(values: dict) -> dict:
 
 # The table each id in a URL names, where it is not the argument's name without "_id".
 ID_TABLES = {"day_id": "calendar_day", "membership_id": "council_membership", "name_id": "honoured_name",
-             "sheet_id": "score_sheet", "value_id": "indicator_value"}
+             "session_id": "user_session", "sheet_id": "score_sheet", "value_id": "indicator_value"}
 # Refused pages recorded per user and hour, each path once (the rest are left out: a user cannot flood the log).
 DENIED_PER_HOUR = 30
 

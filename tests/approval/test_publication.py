@@ -177,10 +177,10 @@ def test_the_signed_scan_is_kept_with_the_approval(app, storage_backend):
 
 def test_the_signed_scan_is_uploaded_once_and_never_replaced(app):
     round_, _dossiers, secretariat, approver, _certificates = approved_round(app)
-    first, second = b"%PDF-1.4\n% the signed decision\n%%EOF\n", b"%PDF-1.4\n% another paper\n%%EOF\n"
+    first, second = PDF, PDF + b"\n% another paper\n"
     page = f"/approval/round/{round_.id}"
     client = client_for(app, approver)
-    submit(client, f"{page}/scan", {"scan": (io.BytesIO(first), "QD-123-da-ky.pdf")}, form_url=page,
+    submit(client, f"{page}/scan", {"scan": (io.BytesIO(first), '../../evil"\r\nX-Inj: 1.html')}, form_url=page,
            content_type="multipart/form-data")
     assert "cannot be replaced" in client.get(page).get_data(as_text=True)
     for user in (approver, secretariat):
@@ -192,8 +192,10 @@ def test_the_signed_scan_is_uploaded_once_and_never_replaced(app):
             as_text=True)
     with client.get(f"{page}/scan.pdf") as response:
         assert response.data == first
+        # The download is named by the server, never after the uploader's file.
+        assert response.headers["Content-Disposition"].endswith(
+            f'filename=quyet-dinh-da-ky-{round_.programme.ref_prefix.lower()}-{round_.year}-{round_.edition}.pdf')
     decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
-    assert decision.scan_name == "QD-123-da-ky.pdf"
     assert not current_storage().exists(content_key(hashlib.sha256(second).hexdigest()))
     uploads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "decision.scan_uploaded")).all()
     assert len(uploads) == 1
