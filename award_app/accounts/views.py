@@ -68,10 +68,15 @@ def session_idle_seconds(user) -> int:
     return int(sessions.idle_limit(user).total_seconds())
 
 
+MAX_NEXT_LENGTH = 2000
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Follow only local paths after sign-in: "/rounds/3", never "//evil.example" or "https://…"."""
     if not target:
         return default
+    if len(target) > MAX_NEXT_LENGTH or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return default  # a control character (CR, LF, tab) in a Location header is a 500, or a header injection
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default

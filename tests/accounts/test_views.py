@@ -73,12 +73,20 @@ def test_unknown_account_and_wrong_password_get_the_same_answer(client, make_use
 def test_sign_in_follows_only_local_next_targets(client, make_user):
     user = make_user("secretariat")
     for target, expected in (("/rounds/", "/rounds/"), ("https://evil.example/", "/"), ("//evil.example", "/"),
-                             ("/\\evil.example", "/")):
+                             ("/\\evil.example", "/"), ("/%0D%0ASet-Cookie:x=1", "/"), ("/%0A", "/"),
+                             ("/%09/evil.example", "/"), ("/" + "a" * 3000, "/")):
         client.get("/")  # fresh page
         response = submit(client, f"/accounts/login?next={target}",
                           {"email": user.email, "password": PASSWORD}, form_url="/accounts/login")
         assert response.location == expected, target
         submit(client, "/accounts/logout", form_url="/")
+
+
+def test_the_language_switch_follows_no_control_characters(client):
+    client.get("/")
+    for target in ("/\n", "/\r\nX-Injected: 1", "/\t"):
+        response = submit(client, "/accounts/language", {"lang": "en", "next": target}, form_url="/accounts/login")
+        assert response.status_code in (302, 303) and response.location == "/", target
 
 
 def test_signing_out_needs_a_post_and_ends_the_session(client, make_user):
