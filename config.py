@@ -77,6 +77,8 @@ class Config:
     SESSION_WARNING_MINUTES = 5
     # A council invitation link works once, for the signed-in invitee, within this many days of being sent.
     INVITATION_DAYS = 7
+    # Downloads of one user's personal data archive (each reads every file and is audited): Flask-Limiter's notation.
+    PERSONAL_DATA_DOWNLOAD_LIMITS = "10/hour"
     # Registrations per client address (each one hashes a password with scrypt): Flask-Limiter's notation.
     REGISTRATION_RATE_LIMITS = "5/minute;20/hour"
     # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.

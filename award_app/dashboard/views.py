@@ -14,7 +14,7 @@ from award_app.audit.services import record
 from award_app.audit.views import can_read_audit_log
 from award_app.certificates.services import certificates_of_applicant
 from award_app.dashboard.services import ArchiveTooLarge, delete_my_account, personal_data_zip
-from award_app.extensions import db
+from award_app.extensions import db, limiter
 from award_app.formfields import ActionForm
 from award_app.jury.permissions import can_manage_council
 from award_app.jury.services import pending_invitations
@@ -126,11 +126,24 @@ def home():
     return render_template("dashboard/home.html", sections=sections, ApplicantKind=ApplicantKind)
 
 
+def _too_many_downloads():
+    flash(_("You have downloaded your data several times in the last hour: use the copy you have, or try again "
+            "later."), "error")
+    return redirect(url_for("dashboard.home"), code=303)
+
+
+def _personal_data_limits() -> str:
+    return current_app.config["PERSONAL_DATA_DOWNLOAD_LIMITS"]
+
+
 @bp.route("/my-data.zip")
 @login_required
+@limiter.limit(_personal_data_limits, key_func=lambda: f"my-data|{current_user.id}",
+               on_breach=lambda _limit: _too_many_downloads())
 def my_data():
     """Everything the platform holds about the user as an applicant, as JSON and the files they sent: built
-    in a temporary file on disk and streamed from it, up to PERSONAL_DATA_MAX_MB."""
+    in a temporary file on disk and streamed from it, up to PERSONAL_DATA_MAX_MB. Each build reads every file
+    and writes an audit event that cannot be deleted: PERSONAL_DATA_DOWNLOAD_LIMITS per user bounds both."""
     user = current_user._get_current_object()
     limit_mb = current_app.config["PERSONAL_DATA_MAX_MB"]
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent

@@ -165,3 +165,21 @@ def test_a_stored_file_larger_than_recorded_still_stops_at_the_limit(app, client
             document.size = 10  # what the database says; the file says otherwise
     with tempfile.TemporaryFile() as target, pytest.raises(ArchiveTooLarge):
         personal_data_zip(nomination.applicant, current_storage(), target, max_bytes=2 * 1024 * 1024)
+
+
+def test_downloads_are_limited_per_user_so_the_audit_log_stays_bounded(app, client):
+    from award_app.audit.models import AuditEvent
+    from award_app.extensions import db
+
+    app.config["PERSONAL_DATA_DOWNLOAD_LIMITS"] = "3/hour"
+    applicant = school_applicant()
+    login(client, applicant.email, "mat-khau-truong")
+    answers = []
+    for _ in range(6):
+        with client.get("/my-data.zip") as response:
+            answers.append(response.status_code)
+    assert answers == [200, 200, 200, 303, 303, 303]
+    downloads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.data_downloaded")).all()
+    assert len(downloads) == 3
+    home = client.get("/").get_data(as_text=True)
+    assert "đã tải dữ liệu của mình nhiều lần" in home
