@@ -195,7 +195,6 @@ def test_the_signed_scan_is_uploaded_once_and_never_replaced(app):
         # The download is named by the server, never after the uploader's file.
         assert response.headers["Content-Disposition"].endswith(
             f'filename=quyet-dinh-da-ky-{round_.programme.ref_prefix.lower()}-{round_.year}-{round_.edition}.pdf')
-    decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
     assert not current_storage().exists(content_key(hashlib.sha256(second).hexdigest()))
     uploads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "decision.scan_uploaded")).all()
     assert len(uploads) == 1
