@@ -100,3 +100,8 @@ def test_create_admin_refuses_a_common_or_personal_password(runner):
                                      "--password", password])
         assert result.exit_code != 0
     assert services.find_user_by_email(EMAIL) is None
+
+
+def test_a_very_long_password_is_measured_without_error():
+    assert weakness("a" * 200).weakness is Weakness.REPEATED
+    assert weakness("hoa-sen-giua-mua-he-" * 10).ok
