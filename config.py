@@ -100,7 +100,7 @@ class DevelopmentConfig(Config):
     DEBUG = False
     # A fixed key for the local demo only; Production refuses to start without its own.
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105
-    DEMO_PASSWORD = "demo-2026"  # noqa: S105 - the README lists it for the demo accounts
+    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105 - the README lists it for the demo accounts
     MAIL_TO_CONSOLE = True
 
     @classmethod
@@ -118,7 +118,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # Fast hashing keeps the suite quick; every other configuration uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    DEMO_PASSWORD = "demo-2026"  # noqa: S105
+    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105
     JOBS_RUN_INLINE = True
 
 

@@ -91,11 +91,6 @@ def number_range(low: int | float, high: int | float):
     return check
 
 
-def password_rules():
-    return [required(), validators.Length(min=10, max=200, message=_l(
-        "The password must have at least 10 characters."))]
-
-
 def equal_to(other: str):
     return validators.EqualTo(other, message=_l("The two passwords do not match."))
 

@@ -11,14 +11,14 @@ bp = Blueprint("accounts_cli", __name__, cli_group="accounts")
 @bp.cli.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
-@click.password_option(help="At least 10 characters.")
+@click.password_option(help="At least 10 characters, not common, not built from the name or e-mail.")
 def create_admin(email: str, full_name: str, password: str) -> None:
     """Create an administrator account (manages accounts and roles; never scores or approves)."""
-    if len(password) < 10:
-        raise click.BadParameter("the password must have at least 10 characters", param_hint="--password")
     try:
         user = services.create_staff_account(email=email, password=password, full_name=full_name,
                                              organisation="", roles={Role.ADMIN})
+    except services.WeakPassword as error:
+        raise click.BadParameter(error.message, param_hint="--password") from error
     except services.EmailTaken as error:
         raise click.ClickException(f"an account with the e-mail {email} already exists") from error
     db.session.commit()

@@ -3,16 +3,19 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from award_app.accounts.models import ApplicantKind, Role
-from award_app.formfields import email, equal_to, length, optional, password_rules, required
+from award_app.accounts.services import password_problem
+from award_app.formfields import email, equal_to, length, optional, required
 
 APPLICANT_KIND_LABELS = {
     ApplicantKind.SCHOOL: _l("A school (principal or delegate)"),
@@ -27,6 +30,25 @@ ROLE_LABELS = {
     Role.AUDITOR: _l("Auditor"),
     Role.ADMIN: _l("Administrator"),
 }
+
+
+def _person(form) -> tuple[str, str]:
+    """The name and address the password must not be built from: typed in the same form (registration, a new
+    staff account), or those of `form.account`, the person whose password changes (set by the view)."""
+    account = getattr(form, "account", None)
+    full_name = form.full_name.data if "full_name" in form else getattr(account, "full_name", "")
+    address = form.email.data if "email" in form else getattr(account, "email", "")
+    return full_name or "", address or ""
+
+
+def password_rules():
+    """At least 10 characters, not common, not built from the person's name or e-mail (accounts.passwords)."""
+    def strong(form, field: Field) -> None:
+        full_name, address = _person(form)
+        problem = password_problem(field.data or "", full_name=full_name, email=address)
+        if problem:
+            raise ValidationError(problem)
+    return [required(), length(200), strong]
 
 
 class MultiCheckboxField(SelectMultipleField):

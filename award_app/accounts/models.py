@@ -1,7 +1,9 @@
 """Users, their global roles and their scoped memberships (endorser of a province, council member)."""
 
 import enum
+import secrets
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
@@ -124,6 +126,20 @@ class User(UserMixin, db.Model):
         stored = self.password_hash
         end_idle_transaction()
         return check_password_hash(stored, password)
+
+
+@cache
+def _dummy_password_hash(method: str) -> str:
+    """A hash of a random password nobody knows, made once per process with the configured method."""
+    return generate_password_hash(secrets.token_urlsafe(24), method=method)
+
+
+def check_no_password(password: str) -> bool:
+    """The work of User.check_password, for an address with no account or a disabled one: the answer comes
+    as late as for a wrong password, so its timing does not tell whether the account exists. Always False."""
+    end_idle_transaction()
+    check_password_hash(_dummy_password_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+    return False
 
 
 class RoleGrant(db.Model):

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from award_app.accounts import sessions
+from award_app.accounts import passwords, sessions
 from award_app.accounts.models import (
     ApplicantKind,
     EndorserScope,
@@ -19,6 +19,7 @@ from award_app.accounts.models import (
     SessionEnd,
     User,
     UserSession,
+    check_no_password,
 )
 from award_app.audit.services import record, record_at_most
 from award_app.columns import utcnow
@@ -35,12 +36,47 @@ class EmailTaken(DomainError):
     default_message = _l("An account with this e-mail already exists.")
 
 
+class WeakPassword(DomainError):
+    default_message = _l("The password must have at least 10 characters.")
+
+
+WEAKNESS_CAUSES = {
+    passwords.Weakness.PERSONAL: _l("it is built from your name or your e-mail address."),
+    passwords.Weakness.COMMON: _l("it is one of the most common passwords, or close to one."),
+    passwords.Weakness.KEYBOARD: _l("it follows a row of keys on the keyboard."),
+    passwords.Weakness.REPEATED: _l("it repeats the same characters."),
+    passwords.Weakness.SEQUENCE: _l("it is a simple sequence, such as abcd or 1234."),
+    passwords.Weakness.DATE: _l("it rests on a date or a year, which is easy to guess."),
+    passwords.Weakness.WORDS: _l("it is made of common words or names."),
+    passwords.Weakness.PREDICTABLE: _l("it is too easy to guess."),
+}
+
+
+def password_problem(password: str, *, full_name: str, email: str) -> str | None:
+    """What is wrong with this password for this person, in the reader's language (the strength meter as a
+    sentence), or None when it is strong enough."""
+    verdict = passwords.weakness(password, full_name=full_name, email=email)
+    if verdict.ok:
+        return None
+    if verdict.weakness is passwords.Weakness.TOO_SHORT:
+        return str(WeakPassword.default_message)
+    return str(_l("This password is too weak (strength %(score)d of 4, at least 3 is needed): %(cause)s "
+                  "Try three or four unrelated words.", score=verdict.score, cause=WEAKNESS_CAUSES[verdict.weakness]))
+
+
+def require_strong_password(password: str, *, full_name: str, email: str) -> None:
+    problem = password_problem(password, full_name=full_name, email=email)
+    if problem:
+        raise WeakPassword(problem)
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
 def _new_user(email: str, password: str, full_name: str, **fields) -> User:
     email = email.strip().lower()
+    require_strong_password(password, full_name=full_name, email=email)  # before the address is looked at
     user = User(email=email, full_name=nfc(full_name), **fields)
     user.set_password(password)  # hashed before the transaction that checks the address and writes begins
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
@@ -116,9 +152,14 @@ def authenticate(email: str, password: str) -> User | None:
     """The same answer (None) for an unknown account, a wrong password and a disabled account."""
     user = find_user_by_email(email)
     if user is None:
+        check_no_password(password)  # as slow as a wrong password: the timing does not tell the account exists
         # Anyone can try any number of addresses: at most a few events an hour per client address.
         record_at_most(UNKNOWN_SIGN_INS_PER_HOUR, timedelta(hours=1), "auth.sign_in_failed",
                        same={"email": email.strip().lower()[:254]})
+        return None
+    if not user.is_active:
+        check_no_password(password)  # a disabled account's password is never tried, in the same time
+        record("auth.sign_in_failed", user, actor=None, email=email.strip().lower()[:254])
         return None
     verified_hash = user.password_hash
     # The hash is checked with no write lock held; the account is read again for the write that follows.
@@ -133,6 +174,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, new_password: str, *, actor=None, keep: UserSession | None = None,
                     reason: SessionEnd = SessionEnd.PASSWORD_CHANGED) -> None:
     """Every session of this user ends but `keep` (the one that changed it)."""
+    require_strong_password(new_password, full_name=user.full_name, email=user.email)
     user.set_password(new_password)
     sessions.end_all(user, reason, keep=keep, actor=actor or user)
     record("account.password_changed", user, actor=actor or user)
@@ -152,6 +194,11 @@ def reset_token(user: User) -> str:
     """Bound to the current password hash: once the password changes, the link no longer works. The link
     carries a digest of the hash, never a piece of it (its payload is readable by whoever holds the link)."""
     return _reset_serializer().dumps({"u": user.id, "h": password_fingerprint(user)})
+
+
+def unused_reset_token() -> str:
+    """A token of the same shape that opens no account (for the same work when an address has none)."""
+    return _reset_serializer().dumps({"u": 0, "h": secrets.token_hex(8)})
 
 
 def user_from_reset_token(token: str, *, max_age: int) -> User | None:

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -35,7 +36,7 @@ from award_app.accounts.forms import (
 )
 from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, UserSession
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
-from award_app.audit.services import record
+from award_app.audit.services import record, record_at_most
 from award_app.columns import utcnow
 from award_app.errors import wants_json
 from award_app.extensions import db, limiter
@@ -161,13 +162,28 @@ def register():
                 locale=str(get_locale()), notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
             )
         except services.EmailTaken:
-            form.email.errors.append(_("An account with this e-mail already exists. Sign in instead."))
+            _tell_owner_of_registration_attempt(services.find_user_by_email(form.email.data))
         else:
-            sessions.sign_in(user)
-            db.session.commit()
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("dashboard.home"))
+            _welcome(user)
+        db.session.commit()
+        flash(_("Thank you. A message about your registration is on its way to the address you gave. "
+                "Sign in with that address and the password you chose."), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
+
+
+# A registration answers the same whether the address is new or already has an account (the password was
+# hashed in both cases): the page never tells whether someone has an account. Each case sends one e-mail.
+
+def _welcome(user: User) -> None:
+    notifications.queue(user, "account_registered", sign_in=notifications.link("accounts.login"))
+
+
+def _tell_owner_of_registration_attempt(owner: User) -> None:
+    """Nothing of the account changes; its owner learns that someone tried, and how to get back in."""
+    notifications.queue(owner, "registration_attempt", sign_in=notifications.link("accounts.login"),
+                        reset=notifications.link("accounts.reset_request"))
+    record("account.registration_attempted", owner, actor=None)
 
 
 @bp.route("/privacy")
@@ -179,6 +195,7 @@ def privacy():
 @login_required
 def change_password():
     form = PasswordChangeForm()
+    form.account = current_user._get_current_object()
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user.check_password(form.current.data):
@@ -294,10 +311,23 @@ def reset_request():
             notifications.queue(user, "password_reset", hours=current_app.config["PASSWORD_RESET_HOURS"],
                                 link=notifications.link("accounts.reset", token=services.reset_token(user)))
             record("account.reset_requested", user, actor=None)
-            db.session.commit()
+        else:
+            _work_of_a_reset_e_mail(form.email.data)
+        db.session.commit()
         flash(_("If an account has this e-mail, a link to choose a new password is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)
+
+
+def _work_of_a_reset_e_mail(email: str) -> None:
+    """For an address with no (active) account, the same work as a reset e-mail: a token signed, the message
+    rendered (then dropped), a row written (at most a few an hour per client address): the answer does not
+    come measurably sooner than for an account."""
+    link = notifications.link("accounts.reset", token=services.unused_reset_token())
+    render_template("notifications/password_reset.txt", user=User(full_name=""), link=link,
+                    hours=current_app.config["PASSWORD_RESET_HOURS"])
+    record_at_most(services.UNKNOWN_SIGN_INS_PER_HOUR, timedelta(hours=1), "account.reset_requested_unknown",
+                   same={"email": email.strip().lower()[:254]})
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -308,6 +338,7 @@ def reset(token: str):
         flash(_("This link has expired or was already used. Ask for a new one."), "error")
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
+    form.account = user
     if form.validate_on_submit():
         services.change_password(user, form.password.data, actor=user, reason=SessionEnd.PASSWORD_RESET)
         record("account.password_reset", user, actor=user)
