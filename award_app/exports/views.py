@@ -94,7 +94,7 @@ def results_csv(round_id: int):
     body = builders.csv_bytes(services.results_header(), services.results_rows(decision))
     services.record_export(decision.round_id, "results.csv", current_user._get_current_object())
     db.session.commit()
-    return _attachment(body, "text/csv; charset=utf-8", _filename(decision, "csv"))
+    return _attachment(body, "text/csv", _filename(decision, "csv"))  # Werkzeug adds "; charset=utf-8"
 
 
 def _adopted(round_id: int):

@@ -125,7 +125,8 @@ def accept(token: str):
     a visitor who is not signed in is sent to sign in (or to choose a first password) and comes back."""
     if not current_user.is_authenticated:
         flash(_("Sign in to accept the invitation to the selection council. No password yet? Choose "
-                "“Forgot your password?” to receive a link to set one, then open the invitation again."), "info")
+                "“Forgot your password?” to receive a link to set one, then sign in: your home page lists the "
+                "invitation."), "info")
         return redirect(url_for("accounts.login", next=request.path))
     invitation = services.read_invitation(token)
     if invitation is None:

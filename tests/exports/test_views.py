@@ -37,6 +37,7 @@ def test_the_results_download_as_csv_with_a_bom_and_vietnamese_text(app):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="ket-qua-es-2026-1.csv"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     by_reference = {row[2]: row for row in rows[1:]}

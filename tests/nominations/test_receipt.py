@@ -8,7 +8,7 @@ import pytest
 from award_app.dashboard.services import purge_expired
 from award_app.extensions import db
 from award_app.nominations import receipt
-from award_app.nominations.receipt import receipt_prefix
+from award_app.nominations.receipt import kept_receipt, receipt_prefix
 from award_app.storage import current_storage
 from tests.fixtures_dossiers import open_round, school_applicant, submitted_school_dossier
 from tests.helpers import login
@@ -74,3 +74,13 @@ def test_the_privacy_purge_removes_the_kept_receipts(app, client):
     purge_expired(date(round_.closes_at.year + round_.retention_years, 12, 31), current_storage())
     db.session.commit()
     assert receipt_keys(nomination) == []
+
+
+def test_an_empty_field_is_a_dash_so_labels_and_values_stay_in_line(app, drawings):
+    """An empty <dd> has no height: every later label sat beside the previous value."""
+    round_, applicant = open_round(), school_applicant()
+    nomination = submitted_school_dossier(round_, applicant)
+    kept_receipt(current_storage(), nomination.id, nomination=nomination, documents=[],
+                 facts=[("Điện thoại", ""), ("Tỉnh", "Hà Nội"), ("Ghi chú", None)], organiser="Bộ")
+    html = drawings[-1]
+    assert "<dt>Điện thoại</dt><dd>—</dd><dt>Tỉnh</dt><dd>Hà Nội</dd><dt>Ghi chú</dt><dd>—</dd>" in html
