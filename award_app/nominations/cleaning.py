@@ -6,10 +6,17 @@
   information dictionary, XMP metadata at every level (document, page, image, form), EXIF and other metadata
   segments of JPEG images (image data untouched), page-piece data,
   thumbnails, annotations (flattened into the page as a printout shows them; their authors, contents,
-  popups and form field names and values are gone), the form, outlines, article threads and the
-  structure tree. Word (lxml, no entities, no network): the document properties emptied, the custom
-  properties, comments, people, custom XML and embedded objects removed, tracked changes accepted,
-  every remaining author attribute removed, document variables and the template path removed.
+  popups and form field names and values are gone), the form, outlines, article threads, the
+  structure tree, associated files, name trees, named destinations, page labels, the collection, the URI
+  base, forms' and images' legacy names and the file ID (made anew). Then an allow-list walk: every string
+  outside stream data is emptied unless a font (CID registry and ordering, Panose), an indexed colour table
+  or the language needs it; optional-content layers are kept (a hidden one stays hidden) as "Layer 1" ….
+  Word (lxml, no entities, no network): only the parts the relationships reach from the package are kept
+  (with their relationship parts and the content types), binary ones only among pictures and fonts; the
+  document properties emptied, the custom properties, comments, people, custom XML and embedded objects
+  removed, tracked changes accepted, every remaining author attribute removed, document variables and
+  the template path removed, content-control titles, tags and placeholders removed, custom-XML and
+  smart-tag wrappers unwrapped without their names and attributes.
   Images: decoded within the pixel bound and re-encoded from the pixels alone.
 
 Every decoder is bounded: images by `MAX_PIXELS`, Word documents by the number and unpacked size of
@@ -22,6 +29,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import pikepdf
 from lxml import etree
@@ -440,6 +448,7 @@ def _emptied(root: etree._Element) -> etree._Element:
 def _relationship_target(rels_name: str, target: str) -> str:
     """The part a relationship of `rels_name` (…/_rels/x.rels) points to, as a package path."""
     folder = posixpath.dirname(posixpath.dirname(rels_name))
+    target = unquote(target)  # a target is a URI: "image%201.png" is the part "image 1.png"
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(folder, target))

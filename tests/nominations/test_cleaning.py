@@ -453,3 +453,32 @@ def test_a_blind_word_copy_keeps_only_referenced_parts_and_no_tag_names():
     for kept in ("Báo cáo tự đánh giá", "Trong ô", "Bọc ngoài", "Thẻ"):  # the text inside the wrappers stays
         assert kept in document, kept
     assert "customXml" not in document and "smartTag" not in document
+
+
+def _relationship(kind: str, target: str) -> str:
+    return (f'<Relationship Id="r{abs(hash(target))}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/{kind}" Target="{target}"/>')
+
+
+def test_a_blind_word_copy_keeps_every_part_the_document_reaches():
+    rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    parts = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": rels.format(
+                 _relationship("officeDocument", "word/document.xml") + _relationship("extended-properties",
+                                                                                      "/docProps/app.xml")),
+             "word/document.xml": TAGGED_DOCUMENT, "docProps/app.xml": APP,
+             "word/_rels/document.xml.rels": rels.format(
+                 _relationship("styles", "styles.xml") + _relationship("image", "media/image%201.png")
+                 + _relationship("fontTable", "fontTable.xml") + _relationship("glossaryDocument",
+                                                                               "glossary/document.xml")),
+             "word/styles.xml": "<x/>", "word/fontTable.xml": "<x/>", "word/glossary/document.xml": "<x/>",
+             "word/glossary/_rels/document.xml.rels": rels.format(_relationship("styles", "styles.xml")),
+             "word/glossary/styles.xml": "<x/>", "word/fonts/font1.odttf": b"\0font", "word/media/image 1.png":
+                 png.getvalue(), "word/_rels/fontTable.xml.rels": rels.format(_relationship("font",
+                                                                                           "fonts/font1.odttf"))}
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    assert sorted(_unpacked(cleaning.without_identity(io.BytesIO(docx.getvalue()), "docx"))) == sorted(parts)
