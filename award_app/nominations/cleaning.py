@@ -6,10 +6,17 @@
   information dictionary, XMP metadata at every level (document, page, image, form), EXIF and other metadata
   segments of JPEG images (image data untouched), page-piece data,
   thumbnails, annotations (flattened into the page as a printout shows them; their authors, contents,
-  popups and form field names and values are gone), the form, outlines, article threads and the
-  structure tree. Word (lxml, no entities, no network): the document properties emptied, the custom
-  properties, comments, people, custom XML and embedded objects removed, tracked changes accepted,
-  every remaining author attribute removed, document variables and the template path removed.
+  popups and form field names and values are gone), the form, outlines, article threads, the
+  structure tree, associated files, name trees, named destinations, page labels, the collection, the URI
+  base, forms' and images' legacy names and the file ID (made anew). Then an allow-list walk: every string
+  outside stream data is emptied unless a font (CID registry and ordering, Panose), an indexed colour table
+  or the language needs it; optional-content layers are kept (a hidden one stays hidden) as "Layer 1" ….
+  Word (lxml, no entities, no network): only the parts the relationships reach from the package are kept
+  (with their relationship parts and the content types), binary ones only among pictures and fonts; the
+  document properties emptied, the custom properties, comments, people, custom XML and embedded objects
+  removed, tracked changes accepted, every remaining author attribute removed, document variables and
+  the template path removed, content-control titles, tags and placeholders removed, custom-XML and
+  smart-tag wrappers unwrapped without their names and attributes.
   Images: decoded within the pixel bound and re-encoded from the pixels alone.
 
 Every decoder is bounded: images by `MAX_PIXELS`, Word documents by the number and unpacked size of
@@ -22,13 +29,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import pikepdf
 from lxml import etree
 from PIL import Image, ImageOps
 
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
-VERSION = 1  # raise it when the cleaner removes more: cached copies are made again
+VERSION = 2  # raise it when the cleaner removes more: cached copies are made again
 
 
 class CannotClean(Exception):
@@ -86,10 +94,13 @@ ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Rese
                   "/GoTo3DView"}
 ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
 ACTIVE_KEYS = ("/AA", "/JS", "/EF", "/XFA", "/RichMediaContent")
-IDENTITY_KEYS = ("/Metadata", "/PieceInfo", "/LastModified", "/CreatorInfo", "/Thumb", "/B", "/Collection")
+IDENTITY_KEYS = ("/Metadata", "/PieceInfo", "/LastModified", "/CreatorInfo", "/Thumb", "/B", "/Collection", "/AF")
+# Named destinations and page labels are strings a nominee chooses; links and outlines that used them are gone.
 IDENTITY_ROOT_KEYS = ("/AcroForm", "/Outlines", "/StructTreeRoot", "/Threads", "/SpiderInfo", "/Perms", "/Legal",
-                      "/Names")
-NAME_TREES_KEPT = ("/Dests",)
+                      "/Names", "/Dests", "/PageLabels", "/URI", "/OpenAction")
+# The only strings outside the page content a blind copy keeps: what a font or the language needs. Every other
+# string (a name tree, a label, a layer name, a file name …) is emptied, wherever it is.
+KEPT_STRING_KEYS = {"/Registry", "/Ordering", "/Lang", "/Panose"}
 
 
 class EncryptedPdf(CannotClean):
@@ -174,18 +185,73 @@ def _remove_identity(pdf: pikepdf.Pdf) -> None:
         if "/Annots" in page.obj:
             del page.obj["/Annots"]
     root = pdf.Root
-    kept_names = {key: root.Names[key] for key in NAME_TREES_KEPT
-                  if isinstance(root.get("/Names"), pikepdf.Dictionary) and key in root.Names}
     for key in IDENTITY_ROOT_KEYS:
         if key in root:
             del root[key]
-    if kept_names:
-        root.Names = pikepdf.Dictionary(kept_names)
     for dictionary in _dictionaries(pdf):
         for key in IDENTITY_KEYS:
             if key in dictionary:
                 del dictionary[key]
+        if str(dictionary.get("/Type", "")) == "/XObject" and "/Name" in dictionary:
+            del dictionary["/Name"]  # a legacy name a form or an image may carry
     _clean_jpeg_images(pdf)
+    _empty_strings(pdf)
+    _generic_layer_names(pdf)
+    if "/ID" in pdf.trailer:
+        del pdf.trailer["/ID"]  # qpdf would keep its first half; without it both halves are made anew
+
+
+def _is_indexed_colour_space(array: pikepdf.Array) -> bool:
+    return len(array) == 4 and str(array[0]) in ("/Indexed", "/I")  # its colour table may be a string
+
+
+def _emptied_string(key: str, value) -> bool:
+    return isinstance(value, pikepdf.String) and key not in KEPT_STRING_KEYS and bytes(value) != b""
+
+
+def _empty_strings(pdf: pikepdf.Pdf) -> None:
+    """The allow-list walk: every string reachable from the trailer, outside stream data, is emptied unless
+    a font, a colour table or the language needs it."""
+    for dictionary in _dictionaries(pdf):
+        for key in list(dictionary.keys()):
+            value = dictionary[key]
+            if _emptied_string(key, value):
+                dictionary[key] = pikepdf.String("")
+            elif isinstance(value, pikepdf.Array):
+                _empty_strings_in_array(value)
+    for obj in pdf.objects:  # arrays kept as objects of their own, e.g. a name tree's
+        if isinstance(obj, pikepdf.Array):
+            _empty_strings_in_array(obj)
+
+
+def _empty_strings_in_array(array: pikepdf.Array, depth: int = 0) -> None:
+    if _is_indexed_colour_space(array) or depth > 32:
+        return
+    for index, value in enumerate(array):
+        if isinstance(value, pikepdf.String) and bytes(value) != b"":
+            array[index] = pikepdf.String("")
+        elif isinstance(value, pikepdf.Array) and not value.is_indirect:
+            _empty_strings_in_array(value, depth + 1)
+
+
+def _generic_layer_names(pdf: pikepdf.Pdf) -> None:
+    """Optional-content layers keep their on/off state (dropping them could show a hidden layer) but not their
+    names, their creators or the names of their configurations."""
+    properties = pdf.Root.get("/OCProperties")
+    if not isinstance(properties, pikepdf.Dictionary):
+        return
+    layers = properties.get("/OCGs")
+    for number, layer in enumerate(layers if isinstance(layers, pikepdf.Array) else [], start=1):
+        if isinstance(layer, pikepdf.Dictionary):
+            layer.Name = pikepdf.String(f"Layer {number}")
+            if "/Usage" in layer:
+                del layer["/Usage"]
+    configurations = [properties.get("/D"), *(properties.get("/Configs") or [])]
+    for configuration in configurations:
+        if isinstance(configuration, pikepdf.Dictionary):
+            for key in ("/Name", "/Creator"):
+                if key in configuration:
+                    del configuration[key]
 
 
 # JPEG segments kept: JFIF (APP0), the ICC colour profile (APP2) and Adobe's colour transform (APP14). The
@@ -273,8 +339,12 @@ REMOVED_WITH_CONTENT = {"del", "moveFrom", "rPrChange", "pPrChange", "sectPrChan
                         "commentRangeEnd", "commentReference", "customXmlInsRangeStart", "customXmlInsRangeEnd",
                         "customXmlDelRangeStart", "customXmlDelRangeEnd", "customXmlMoveFromRangeStart",
                         "customXmlMoveFromRangeEnd", "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd",
-                        "attachedTemplate", "docVars", "mailMerge", "rsids"}
-UNWRAPPED = {"ins", "moveTo"}
+                        "attachedTemplate", "docVars", "mailMerge", "rsids",
+                        # content-control titles, tags, placeholders and bindings; custom-XML and smart-tag
+                        # properties (element names, attribute names and values an author chose)
+                        "alias", "tag", "placeholder", "dataBinding", "customXmlPr", "smartTagPr"}
+# Kept for their children: accepted insertions, and the custom-XML and smart-tag wrappers (their names go).
+UNWRAPPED = {"ins", "moveTo", "customXml", "smartTag"}
 IDENTITY_ATTRIBUTES = {"author", "initials", "userId", "providerId", "dateUtc", "date"}
 
 
@@ -298,8 +368,46 @@ def parse_xml(data: bytes) -> etree._Element:
     return etree.fromstring(data, XML_PARSER)  # noqa: S320 - entities off, no network, no DTD
 
 
+MAIN_PART = "word/document.xml"
+BINARY_FOLDERS = ("word/media/", "word/fonts/")  # the only places a binary part (pictures, fonts) is kept
+PACKAGE_RELATIONSHIPS = "_rels/.rels"
+
+
+def _relationships_of(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _internal_targets(rels_name: str, data: bytes) -> list[str]:
+    return [_relationship_target(rels_name, relationship.get("Target", ""))
+            for relationship in parse_xml(data)
+            if relationship.get("TargetMode") != "External" and relationship.get("Target")]
+
+
+def reachable_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> set[str]:
+    """The allow list of parts: those reached by following relationships from the package (and from the main
+    document, for a file without package relationships), with their relationship parts, and the content types.
+    A part nothing points to is not kept, whatever its name."""
+    by_name = {info.filename: info for info in infos}
+    kept = {"[Content_Types].xml"}
+    waiting = [PACKAGE_RELATIONSHIPS, MAIN_PART]
+    while waiting:
+        part = waiting.pop()
+        if part in kept or part not in by_name or _dropped(part):
+            continue
+        kept.add(part)
+        if part.endswith(".rels"):
+            waiting.extend(_internal_targets(part, read_part(archive, by_name[part])))
+        else:
+            waiting.append(_relationships_of(part))
+    return kept & set(by_name)
+
+
 def _dropped(name: str) -> bool:
-    return name.startswith(DROPPED_PREFIXES)
+    """Dropped even when something points to it; a binary part outside pictures and fonts (an embedded object,
+    a blob) as well."""
+    binary = not name.endswith((".xml", ".rels"))
+    return name.startswith(DROPPED_PREFIXES) or (binary and not name.startswith(BINARY_FOLDERS))
 
 
 def _local(tag) -> str:
@@ -340,35 +448,36 @@ def _emptied(root: etree._Element) -> etree._Element:
 def _relationship_target(rels_name: str, target: str) -> str:
     """The part a relationship of `rels_name` (…/_rels/x.rels) points to, as a package path."""
     folder = posixpath.dirname(posixpath.dirname(rels_name))
+    target = unquote(target)  # a target is a URI: "image%201.png" is the part "image 1.png"
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _clean_relationships(name: str, root: etree._Element) -> None:
+def _clean_relationships(name: str, root: etree._Element, kept: set[str]) -> None:
     """No relationship to a dropped part, nor to a local file (an attached template's path names its user)."""
     for relationship in list(root):
         target = relationship.get("Target", "")
         external = relationship.get("TargetMode") == "External"
         if (external and target.lower().startswith(("file:", "\\\\", "c:", "/"))) or (
-                not external and _dropped(_relationship_target(name, target))):
+                not external and _relationship_target(name, target) not in kept):
             root.remove(relationship)
 
 
-def _clean_content_types(root: etree._Element) -> None:
+def _clean_content_types(root: etree._Element, kept: set[str]) -> None:
     for override in list(root):
-        if _local(override.tag) == "Override" and _dropped(override.get("PartName", "").lstrip("/")):
+        if _local(override.tag) == "Override" and override.get("PartName", "").lstrip("/") not in kept:
             root.remove(override)
 
 
-def _clean_xml_part(name: str, data: bytes) -> bytes:
+def _clean_xml_part(name: str, data: bytes, kept: set[str]) -> bytes:
     root = parse_xml(data)
     if name in EMPTIED_PARTS:
         _emptied(root)
     elif name == "[Content_Types].xml":
-        _clean_content_types(root)
+        _clean_content_types(root, kept)
     elif name.endswith(".rels"):
-        _clean_relationships(name, root)
+        _clean_relationships(name, root, kept)
     else:
         _accept_changes(root)
         _without_identity_attributes(root)
@@ -388,13 +497,14 @@ def docx_without_identity(source: BinaryIO, limits: DocxLimits = DocxLimits()) -
         with zipfile.ZipFile(source) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             infos = archive.infolist()
             check_docx_bounds(infos, limits)
+            kept = reachable_parts(archive, infos)
             for info in infos:
-                if _dropped(info.filename) or info.is_dir():
+                if info.filename not in kept:
                     continue
                 data = read_part(archive, info)
                 if info.filename.endswith((".xml", ".rels")):
-                    data = _clean_xml_part(info.filename, data)
-                elif info.filename.startswith("word/media/"):
+                    data = _clean_xml_part(info.filename, data, kept)
+                elif info.filename.startswith(BINARY_FOLDERS):
                     data = _clean_media(info.filename, data)
                 target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data,
                                 compress_type=zipfile.ZIP_DEFLATED)

@@ -299,3 +299,186 @@ def test_a_blind_copy_is_made_once_and_kept_as_a_file(tmp_path, monkeypatch):
     assert storage.exists(key) and key.startswith(f"blind/v{cleaning.VERSION}/")
     monkeypatch.setattr(cleaning, "without_identity", lambda *_: pytest.fail("cleaned a second time"))
     assert files.blind_copy(storage, sha, kind) == key
+
+
+# -- every string outside the page content (attack of issue 15) -----------------------------------
+
+def _file_spec(pdf: pikepdf.Pdf, name: str) -> pikepdf.Dictionary:
+    return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String(name),
+                                                UF=pikepdf.String(name), Desc=pikepdf.String(name)))
+
+
+def _add_layers(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    layer = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.OCG, Name=pikepdf.String("Nguyen Thi Mai Anh"),
+        Usage=pikepdf.Dictionary(CreatorInfo=pikepdf.Dictionary(Creator=pikepdf.String("Trần Văn Bảo")))))
+    pdf.Root.OCProperties = pikepdf.Dictionary(
+        OCGs=[layer], D=pikepdf.Dictionary(Name=pikepdf.String("Bao Tran"), Creator=pikepdf.String("Bao Tran"),
+                                           Order=[pikepdf.String("Lê Thị Cúc"), layer], OFF=[layer]),
+        Configs=[pikepdf.Dictionary(Name=pikepdf.String("Thành đoàn"))])
+    return layer
+
+
+def pdf_with_strings_everywhere() -> bytes:
+    """Names in the places the attack found: associated files, named destinations, page labels, layers, the
+    file ID, a collection, a URI base, a form's legacy name, and in a string under a key nobody knows."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(300, 300))
+    page = pdf.pages[0]
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    layer = _add_layers(pdf)
+    form = pdf.make_stream(b"0 0 m", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 10, 10],
+                           Name=pikepdf.Name("/MaiAnh"), AF=[_file_spec(pdf, "Mai Anh form.txt")], OC=layer)
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font), XObject=pikepdf.Dictionary(Fm0=form))
+    page.obj.Contents = pdf.make_stream(f"BT /F1 12 Tf 20 150 Td ({VISIBLE}) Tj ET /Fm0 Do".encode())
+    page.obj.AF = [_file_spec(pdf, "Bao Tran page.txt")]
+    page.obj.Private = pikepdf.Dictionary(Note=[pikepdf.String("Nguyễn Thị"), [pikepdf.String("MaiAnh")]])
+    pdf.Root.AF = [_file_spec(pdf, "Nguyen Thi Mai Anh.txt")]
+    pdf.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(
+        Names=pdf.make_indirect([pikepdf.String("CV Mai Anh"), [page.obj, pikepdf.Name.Fit]])))
+    pdf.Root.Dests = pikepdf.Dictionary(TranVanBao=[page.obj, pikepdf.Name.Fit])
+    pdf.Root.Dests[pikepdf.Name("/Bao")] = pikepdf.Dictionary(D=[page.obj, pikepdf.Name.Fit],
+                                                              Note=pikepdf.String("Bao Tran"))
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=[0, pikepdf.Dictionary(P=pikepdf.String("Mai Anh-"))])
+    pdf.Root.Collection = pikepdf.Dictionary(D=pikepdf.String("Lê Thị Cúc"))
+    pdf.Root.URI = pikepdf.Dictionary(Base=pikepdf.String("https://maianh.example/"))
+    pdf.trailer.ID = [pikepdf.String(b"Nguyen Thi Mai Anh"), pikepdf.String(b"Nguyen Thi Mai Anh")]
+    out = io.BytesIO()
+    pdf.save(out, static_id=False)
+    return out.getvalue()
+
+
+def every_string_in(pdf_bytes: bytes) -> str:
+    """Every string value reachable in the file, however deep in dictionaries and arrays, the trailer's ID
+    included, and every stream's data decompressed: where a name would be, compressed or not."""
+    words: list[str] = []
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        stack: list = [pdf.trailer, *pdf.objects]
+        seen: set = set()
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, pikepdf.String):
+                words += [str(obj), bytes(obj).decode("latin-1")]
+            elif isinstance(obj, pikepdf.Name):
+                words.append(str(obj))
+            elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream | pikepdf.Array):
+                if obj.is_indirect and obj.objgen in seen:
+                    continue
+                if obj.is_indirect:
+                    seen.add(obj.objgen)
+                if isinstance(obj, pikepdf.Stream):
+                    words.append(obj.read_bytes().decode("latin-1"))
+                stack.extend(obj.values() if not isinstance(obj, pikepdf.Array) else obj)
+                stack.extend(pikepdf.Name(key) for key in (obj.keys() if not isinstance(obj, pikepdf.Array) else []))
+    return " ".join(words)
+
+
+def test_the_pdf_with_strings_everywhere_really_hides_the_names():
+    assert len(names_in(every_string_in(pdf_with_strings_everywhere()))) >= 6
+
+
+def test_a_blind_pdf_copy_keeps_no_string_outside_the_page_content():
+    clean = cleaning.pdf_without_identity(io.BytesIO(pdf_with_strings_everywhere()))
+    everything = every_string_in(clean)
+    assert names_in(everything) == [], names_in(everything)
+    assert "maianh.example" not in everything
+    with pikepdf.open(io.BytesIO(clean)) as pdf:
+        assert VISIBLE.encode() in pdf.pages[0].Contents.read_bytes()  # the page as it looks
+        layers = pdf.Root.OCProperties  # kept, so that a hidden layer stays hidden
+        assert str(layers.OCGs[0].Name) == "Layer 1" and layers.D.OFF[0].objgen == layers.OCGs[0].objgen
+        assert all(key not in pdf.Root for key in ("/AF", "/Names", "/Dests", "/PageLabels", "/Collection", "/URI"))
+        assert pdf.trailer.ID[0] == pdf.trailer.ID[1] != pikepdf.String(b"Nguyen Thi Mai Anh")
+
+
+def test_a_blind_pdf_copy_keeps_the_language_and_the_fonts_strings():
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(300, 300))
+    pdf.Root.Lang = pikepdf.String("vi-VN")
+    pdf.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType2, BaseFont=pikepdf.Name.Arial,
+        CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"),
+                                         Supplement=0))),
+        ColorSpace=pikepdf.Dictionary(C1=[pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, 0,
+                                          pikepdf.String(b"\x10\x20\x30")]))
+    out = io.BytesIO()
+    pdf.save(out)
+    with pikepdf.open(io.BytesIO(cleaning.pdf_without_identity(io.BytesIO(out.getvalue())))) as clean:
+        resources = clean.pages[0].Resources
+        assert str(clean.Root.Lang) == "vi-VN" and str(resources.Font.F1.CIDSystemInfo.Ordering) == "Identity"
+        assert bytes(resources.ColorSpace.C1[3]) == b"\x10\x20\x30"
+
+
+PACKAGE_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+                'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                'Target="word/document.xml"/></Relationships>')
+TAGGED_DOCUMENT = (f'<w:document xmlns:w="{WORD}"><w:body><w:p><w:r><w:t>Báo cáo tự đánh giá</w:t></w:r></w:p>'
+                   '<w:sdt><w:sdtPr><w:alias w:val="Nguyen Thi Mai Anh"/><w:tag w:val="Trần Văn Bảo"/>'
+                   '<w:placeholder><w:docPart w:val="MaiAnh"/></w:placeholder></w:sdtPr><w:sdtContent><w:p><w:r>'
+                   '<w:t>Trong ô</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+                   '<w:customXml w:element="Bao Tran"><w:customXmlPr><w:attr w:name="who" w:val="Lê Thị Cúc"/>'
+                   '</w:customXmlPr><w:p><w:r><w:t>Bọc ngoài</w:t></w:r></w:p></w:customXml>'
+                   '<w:p><w:smartTag w:element="Thành đoàn"><w:smartTagPr><w:attr w:name="x" w:val="Nguyễn Thị"/>'
+                   '</w:smartTagPr><w:r><w:t>Thẻ</w:t></w:r></w:smartTag></w:p></w:body></w:document>')
+BLOB_RELS = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+             'Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" '
+             'Target="blob.bin"/></Relationships>')
+
+
+def docx_with_orphans_and_tags() -> bytes:
+    """Parts nothing references (kept byte for byte by the old cleaner), a referenced blob outside the
+    pictures, and names in content-control, custom-XML and smart-tag properties."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": PACKAGE_RELS,
+                           "word/document.xml": TAGGED_DOCUMENT, "word/_rels/document.xml.rels": BLOB_RELS,
+                           "word/blob.bin": "Nguyen Thi Mai Anh", "word/MaiAnh.bin": "Nguyen Thi Mai Anh",
+                           "word/orphan.xml": "<x>Trần Văn Bảo</x>", "word/media/orphan.jpg": "Bao Tran",
+                           "other/_rels/orphan.xml.rels": "<Relationships>Lê Thị Cúc</Relationships>"}.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def test_the_docx_with_orphans_and_tags_really_hides_the_names():
+    text = " ".join(body.decode("utf-8", "replace") for body in _unpacked(docx_with_orphans_and_tags()).values())
+    assert len(names_in(text)) >= 6
+
+
+def test_a_blind_word_copy_keeps_only_referenced_parts_and_no_tag_names():
+    parts = _unpacked(cleaning.without_identity(io.BytesIO(docx_with_orphans_and_tags()), "docx"))
+    assert sorted(parts) == ["[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml"]
+    text = " ".join(body.decode("utf-8", "replace") for body in parts.values())
+    assert names_in(text) == [], names_in(text)
+    assert "blob.bin" not in parts["word/_rels/document.xml.rels"].decode()
+    document = parts["word/document.xml"].decode()
+    for kept in ("Báo cáo tự đánh giá", "Trong ô", "Bọc ngoài", "Thẻ"):  # the text inside the wrappers stays
+        assert kept in document, kept
+    assert "customXml" not in document and "smartTag" not in document
+
+
+def _relationship(kind: str, target: str) -> str:
+    return (f'<Relationship Id="r{abs(hash(target))}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/{kind}" Target="{target}"/>')
+
+
+def test_a_blind_word_copy_keeps_every_part_the_document_reaches():
+    rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    parts = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": rels.format(
+                 _relationship("officeDocument", "word/document.xml") + _relationship("extended-properties",
+                                                                                      "/docProps/app.xml")),
+             "word/document.xml": TAGGED_DOCUMENT, "docProps/app.xml": APP,
+             "word/_rels/document.xml.rels": rels.format(
+                 _relationship("styles", "styles.xml") + _relationship("image", "media/image%201.png")
+                 + _relationship("fontTable", "fontTable.xml") + _relationship("glossaryDocument",
+                                                                               "glossary/document.xml")),
+             "word/styles.xml": "<x/>", "word/fontTable.xml": "<x/>", "word/glossary/document.xml": "<x/>",
+             "word/glossary/_rels/document.xml.rels": rels.format(_relationship("styles", "styles.xml")),
+             "word/glossary/styles.xml": "<x/>", "word/fonts/font1.odttf": b"\0font", "word/media/image 1.png":
+                 png.getvalue(), "word/_rels/fontTable.xml.rels": rels.format(_relationship("font",
+                                                                                           "fonts/font1.odttf"))}
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    assert sorted(_unpacked(cleaning.without_identity(io.BytesIO(docx.getvalue()), "docx"))) == sorted(parts)
