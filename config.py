@@ -202,10 +202,20 @@ def strong_secret_key(key: str | None) -> str:
         raise RuntimeError("SECRET_KEY must be set in the environment for production.")
     if key in REPOSITORY_KEYS:
         raise RuntimeError("SECRET_KEY is a key published in this repository: generate a new one.")
-    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_CHARACTERS:
+    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_CHARACTERS or _patterned(key):
         raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, not a repeated "
                            "pattern, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
     return key
+
+
+def _patterned(key: str) -> bool:
+    """A key typed by a person rather than drawn at random: a repeated run ("changeme" four times, a hex
+    string twice: under 3/4 of its 4-character pieces differ) or a run of neighbouring characters
+    ("abcdefgh…", "0123…": over half of its steps move by at most one). A drawn key passes: a random hex key
+    moves by at most one on about a sixth of its steps."""
+    pieces = [key[i:i + 4] for i in range(len(key) - 3)]
+    steps = [abs(ord(b) - ord(a)) <= 1 for a, b in zip(key, key[1:], strict=False)]
+    return len(set(pieces)) < 0.75 * len(pieces) or sum(steps) > len(steps) / 2
 
 
 def public_url(url: str | None, *, allow_http: bool) -> str:

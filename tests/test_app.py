@@ -1,3 +1,5 @@
+import secrets
+import uuid
 from pathlib import Path
 
 import pytest
@@ -28,7 +30,7 @@ def test_development_keeps_its_database_in_the_instance_folder(monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{ROOT / 'instance' / 'award.db'}"
 
 
-STRONG_KEY = "Zq3vN8pLr2Tx6WbKc9HdYf4MsJg7Ae5U"
+STRONG_KEY = secrets.token_urlsafe(48)  # drawn per run: no key written in the repository starts production
 PUBLIC = "https://giaithuong.example.vn"
 
 
@@ -49,7 +51,9 @@ def test_production_refuses_to_start_without_a_secret_key(production_env):
 
 
 @pytest.mark.parametrize("key", [" ", "   \t ", "a", "a" * 64, "ab" * 40, "short-but-varied-Key-19",
-                                 "dev-only-not-secret", "testing"])
+                                 "dev-only-not-secret", "testing", "abcdefghabcdefghabcdefghabcdefgh",
+                                 "0123456789abcdef0123456789abcdef", "changemechangemechangemechangeme12345678",
+                                 "abcdefghijklmnopqrstuvwxyz0123456789", uuid.UUID(int=7).hex * 2])
 def test_production_refuses_a_weak_or_published_secret_key(production_env, key):
     production_env.setenv("SECRET_KEY", key)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
@@ -66,6 +70,13 @@ def test_a_key_published_in_the_repository_is_refused_however_long(production_en
 
 def test_production_starts_with_a_generated_key(production_env):
     assert create_app("production").config["SECRET_KEY"] == STRONG_KEY
+
+
+def test_keys_drawn_at_random_are_never_taken_for_patterns():
+    from config import _patterned
+
+    for _ in range(500):
+        assert not _patterned(secrets.token_urlsafe(48)) and not _patterned(secrets.token_hex(32))
 
 
 @pytest.mark.parametrize("debug", ["1", "true"])

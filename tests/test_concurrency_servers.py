@@ -5,9 +5,9 @@ stand between them and "database is locked". Expect zero errors and no lost upda
 
 import os
 import re
+import secrets
 import threading
 import time
-import uuid
 
 from sqlalchemy import create_engine, select
 
@@ -77,7 +77,7 @@ def test_sixteen_writers_on_four_server_processes_lose_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'award.db'}"
     uploads = tmp_path / "uploads"
     drafts, jurors, fields = _prepare(url, uploads)
-    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": uuid.uuid4().hex * 2, "DATABASE_URL": url,
+    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": url,
            "UPLOAD_FOLDER": str(uploads), "AWARD_INSECURE_COOKIES": "1", "PUBLIC_URL": "http://127.0.0.1"}
     for name in ("REDIS_URL", "MAIL_SERVER"):
         env.pop(name, None)

@@ -1,5 +1,7 @@
 """S8: headers on every page, and the session cookie's flags; HSTS and Secure cookies in production."""
 
+import secrets
+
 from award_app import create_app
 from tests.helpers import login
 
@@ -29,7 +31,7 @@ def test_the_session_cookie_is_http_only_and_same_site(app, client, make_user):
 
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "Zq3vN8pLr2Tx6WbKc9HdYf4MsJg7Ae5U")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("PUBLIC_URL", "https://giaithuong.example.vn")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     monkeypatch.delenv("AWARD_INSECURE_COOKIES", raising=False)

@@ -5,6 +5,7 @@ whose cookie is replayed) hold across both."""
 
 import io
 import os
+import secrets
 import time
 import uuid
 import zipfile
@@ -85,7 +86,7 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
     prefix = f"award-test-{uuid.uuid4().hex[:10]}"
     uploads = tmp_path / "uploads"
     round_id, secretariat_email = _prepare(shared_database, uploads)
-    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": uuid.uuid4().hex * 2,
+    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": secrets.token_urlsafe(48),
            "DATABASE_URL": shared_database, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix,
            "UPLOAD_FOLDER": str(uploads), "AWARD_INSECURE_COOKIES": "1", "PUBLIC_URL": "http://127.0.0.1"}
     env.pop("MAIL_SERVER", None)

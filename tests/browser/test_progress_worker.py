@@ -11,6 +11,7 @@ page, which shows that latest job, and downloads the ZIP. Skipped, saying why, w
 import io
 import os
 import re
+import secrets
 import uuid
 import zipfile
 
@@ -111,7 +112,7 @@ def worker_platform(chromium, tmp_path):
     database, uploads = tmp_path / "shared.db", tmp_path / "uploads"
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                       "UPLOAD_FOLDER": str(uploads)})
-    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": uuid.uuid4().hex * 2,
+    env = {**os.environ, "AWARD_CONFIG": "production", "SECRET_KEY": secrets.token_urlsafe(48),
            "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix,
            "UPLOAD_FOLDER": str(uploads), "AWARD_INSECURE_COOKIES": "1", "PUBLIC_URL": "http://127.0.0.1",
            "JOB_PROGRESS_POLL_SECONDS": str(POLL_SECONDS)}

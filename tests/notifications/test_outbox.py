@@ -3,6 +3,7 @@ password reset, an invitation); in development the developer reads each e-mail i
 
 import logging
 import re
+import secrets
 
 from sqlalchemy import select
 
@@ -53,7 +54,7 @@ def test_only_development_prints_emails(app, make_user, caplog, monkeypatch):
     with caplog.at_level(logging.WARNING, logger=app.logger.name):
         _ask_for_a_reset(app, make_user("admin").email)
     assert not [r for r in caplog.records if "MAIL_SERVER" in r.getMessage()]
-    monkeypatch.setenv("SECRET_KEY", "Zq3vN8pLr2Tx6WbKc9HdYf4MsJg7Ae5U")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(48))
     monkeypatch.setenv("PUBLIC_URL", "https://giaithuong.example.vn")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     assert create_app("production").config["MAIL_TO_CONSOLE"] is False
