@@ -202,7 +202,7 @@ def strong_secret_key(key: str | None) -> str:
         raise RuntimeError("SECRET_KEY must be set in the environment for production.")
     if key in REPOSITORY_KEYS:
         raise RuntimeError("SECRET_KEY is a key published in this repository: generate a new one.")
-    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_CHARACTERS or _patterned(key):
+    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_CHARACTERS or _patterned(key) or _guessable(key):
         raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, not a repeated "
                            "pattern, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
     return key
@@ -216,6 +216,16 @@ def _patterned(key: str) -> bool:
     pieces = [key[i:i + 4] for i in range(len(key) - 3)]
     steps = [abs(ord(b) - ord(a)) <= 1 for a, b in zip(key, key[1:], strict=False)]
     return len(set(pieces)) < 0.75 * len(pieces) or sum(steps) > len(steps) / 2
+
+
+def _guessable(key: str) -> bool:
+    """A key made of words, keyboard rows or dates ("my-super-secret-flask-key…", "qwertyuiop…"): zxcvbn
+    (offline) guesses it in far fewer tries than its length allows. A drawn key costs about 10**length
+    guesses (never under 10**(0.85 × length) in thousands of draws); under 10**(0.8 × length) is refused."""
+    from zxcvbn import zxcvbn
+
+    sample = key[:100]  # zxcvbn measures at most 100 characters
+    return zxcvbn(sample)["guesses_log10"] < 0.8 * len(sample)
 
 
 def public_url(url: str | None, *, allow_http: bool) -> str:

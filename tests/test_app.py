@@ -53,7 +53,9 @@ def test_production_refuses_to_start_without_a_secret_key(production_env):
 @pytest.mark.parametrize("key", [" ", "   \t ", "a", "a" * 64, "ab" * 40, "short-but-varied-Key-19",
                                  "dev-only-not-secret", "testing", "abcdefghabcdefghabcdefghabcdefgh",
                                  "0123456789abcdef0123456789abcdef", "changemechangemechangemechangeme12345678",
-                                 "abcdefghijklmnopqrstuvwxyz0123456789", uuid.UUID(int=7).hex * 2])
+                                 "abcdefghijklmnopqrstuvwxyz0123456789", uuid.UUID(int=7).hex * 2,
+                                 "qwertyuiopasdfghjklzxcvbnm1234567890", "my-super-secret-flask-key-for-production",
+                                 "Dev-Only-Not-Secret-2026-production!", "correct horse battery staple correct"])
 def test_production_refuses_a_weak_or_published_secret_key(production_env, key):
     production_env.setenv("SECRET_KEY", key)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
@@ -77,6 +79,13 @@ def test_keys_drawn_at_random_are_never_taken_for_patterns():
 
     for _ in range(500):
         assert not _patterned(secrets.token_urlsafe(48)) and not _patterned(secrets.token_hex(32))
+
+
+def test_keys_drawn_at_random_are_never_taken_for_words():
+    from config import _guessable
+
+    for _ in range(100):
+        assert not _guessable(secrets.token_urlsafe(24)) and not _guessable(secrets.token_hex(32))
 
 
 @pytest.mark.parametrize("debug", ["1", "true"])
