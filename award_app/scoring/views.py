@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -6,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from award_app import autosave
 from award_app.accounts.permissions import active_council_rounds
-from award_app.audit.services import record
+from award_app.audit.services import record_at_most
 from award_app.bounds import query_number, sent_version, whole_number
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
@@ -282,7 +284,9 @@ def document(entry_id: int, document_id: int):
         flash(_("This file could not be cleaned of what might name the nominee, so it is withheld from you in "
                 "this blind round. The secretariat has been told."), "error")
         return redirect(url_for("scoring.sheet", entry_id=entry.id))
-    record("document.opened_by_juror", found, round_id=entry.nomination.round_id, nomination=entry.nomination_id)
+    # Once an hour per juror and document: a juror opening a file again and again cannot flood the log.
+    record_at_most(1, timedelta(hours=1), "document.opened_by_juror", found, same={},
+                   round_id=entry.nomination.round_id, nomination=entry.nomination_id)
     db.session.commit()
     return send_document(found, key=key)
 
