@@ -164,8 +164,7 @@ def my_data():
     response = send_file(archive, mimetype="application/zip", as_attachment=True,
                          download_name="du-lieu-ca-nhan.zip", conditional=False, max_age=0)
     response.content_length = size
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return response  # no-store, as every answer but static files (security._not_stored)
 
 
 @bp.route("/my-account/delete", methods=["GET", "POST"])

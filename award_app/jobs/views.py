@@ -45,9 +45,7 @@ def status(job_id: int):
     if job.state == JobState.DONE:
         answer |= {"result_url": url_for("jobs.result", job_id=job.id),
                    "download_text": _("Download %(name)s", name=job.result_name)}
-    response = jsonify(answer)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(answer)  # no-store, as every answer but static files (security._not_stored)
 
 
 @bp.route("/<int:job_id>/result")
