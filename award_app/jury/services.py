@@ -197,9 +197,9 @@ def pending_invitations(user: User) -> list[tuple[CouncilMembership, str | None]
     """The user's invitations not yet accepted, each with a working link for this user, who is signed in (None
     once it has expired: the secretariat sends it again). The way back for a new account, whose first password
     ends the link in the e-mail."""
-    pending = db.session.scalars(select(CouncilMembership).where(
-        CouncilMembership.user_id == user.id, CouncilMembership.accepted_at.is_(None),
-        CouncilMembership.withdrawn_at.is_(None)).order_by(CouncilMembership.id)).all()
+    # The memberships and their rounds come with the signed-in user (accounts.sessions.load_user): no query.
+    pending = sorted((m for m in user.council_memberships if m.accepted_at is None and m.withdrawn_at is None),
+                     key=lambda m: m.id)
     return [(m, None if invitation_expired(m) or not m.invitation_nonce else invitation_token(m))
             for m in pending if not m.round.is_frozen]
 
