@@ -10,6 +10,7 @@ from wtforms import DecimalField, IntegerField, StringField, ValidationError, va
 from wtforms.widgets import TextInput
 
 from award_app.bounds import MAX_INT
+from award_app.i18n import format_number, parse_number
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -87,7 +88,8 @@ def number_range(low: int | float, high: int | float):
     """Checked only when the text was a number at all: one clear message per mistake."""
     def check(form, field):
         if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(_l("Enter a number from %(low)s to %(high)s.", low=low, high=high))
+            show = getattr(field, "shown", format_number)  # in the reader's notation; a year without a mark
+            raise ValidationError(_l("Enter a number from %(low)s to %(high)s.", low=show(low), high=show(high)))
     return check
 
 
@@ -137,32 +139,41 @@ class LocalDateTimeField(StringField):
 
 
 class WholeNumberField(IntegerField):
-    """A text box with a numeric keypad: what was typed stays visible when it is not a number."""
+    """A text box with a numeric keypad, read in the reader's notation (1.250 in Vietnamese, 1,250 in English):
+    what was typed stays visible when it is not a whole number, with a message that says how to write it."""
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, *, thousands: bool = False, **kwargs):
-        """`thousands`: accept 1.220.000 or 1 220 000 (populations); otherwise 2.5 is not a whole number."""
+    def __init__(self, label=None, validators=None, *, grouped: bool = True, **kwargs):
+        """`grouped=False` shows the number without thousands marks (a year: 2026)."""
         kwargs.setdefault("render_kw", {"inputmode": "numeric"})
-        self.thousands = thousands
+        self.grouped = grouped
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        if valuelist and isinstance(valuelist[0], str):
-            text = valuelist[0].strip()
-            if self.thousands:
-                text = text.replace(".", "").replace(" ", "").replace("\u00a0", "")
-            valuelist = [text] if text else []
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a whole number.")) from error
-        if self.data is not None and abs(self.data) > MAX_INT:  # beyond any column: never sent to the database
-            self.data = None
+        self.data = None
+        if not valuelist or not isinstance(valuelist[0], str):
+            return
+        number = parse_number(valuelist[0], whole=True)  # NumberNotUnderstood is a ValueError: the field's error
+        if number is None:
+            return
+        if abs(number) > MAX_INT:  # beyond any column: never sent to the database
             raise ValueError(_l("This number is too large."))
+        self.data = int(number)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.shown(self.data)
+
+    def shown(self, value) -> str:
+        return format_number(value, grouped=self.grouped) if value is not None else ""
 
 
 class NumberField(DecimalField):
+    """A decimal in the reader's notation (1.285,4 in Vietnamese, 1,285.4 in English), with at most `places`
+    decimals."""
+
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
@@ -170,15 +181,17 @@ class NumberField(DecimalField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
+        self.data = None
         if valuelist and isinstance(valuelist[0], str):
-            valuelist = [valuelist[0].strip().replace(",", ".")] if valuelist[0].strip() else []  # 12,5
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Enter a number, such as 12,5.")) from error
-        if self.data is not None and not self.data.is_finite():
-            self.data = None
-            raise ValueError(_l("Enter a number, such as 12,5."))
+            self.data = parse_number(valuelist[0], places=self.places)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.shown(self.data)
+
+    def shown(self, value) -> str:
+        return format_number(value, self.places) if value not in (None, "") else ""
 
 
 class DayField(StringField):

@@ -1,9 +1,11 @@
 from datetime import UTC, datetime
+from decimal import Decimal
 
+import pytest
 from flask_babel import force_locale
 
 from award_app.extensions import db
-from award_app.i18n import show_date, show_datetime
+from award_app.i18n import NumberNotUnderstood, format_number, parse_number, show_date, show_datetime, show_number
 from tests.helpers import login, submit
 
 
@@ -42,3 +44,53 @@ def test_dates_are_day_month_year_in_viet_nam_time(app):
     with app.test_request_context(), force_locale("vi"):
         assert show_date(moment) == "25/11/2026"
         assert show_datetime(moment) == "25/11/2026 01:30"
+
+
+# -- numbers as each language writes them (issue 19) ------------------------------------------
+
+@pytest.mark.parametrize(("locale", "typed", "whole", "expected"), [
+    ("vi", "1.250", True, 1250), ("vi", "1.220.000", True, 1220000), ("vi", "1 220 000", True, 1220000),
+    ("vi", "1.285,4", False, Decimal("1285.4")), ("vi", "1285,4", False, Decimal("1285.4")),
+    ("vi", "−3", True, -3), ("en", "1,250", True, 1250), ("en", "1,285.4", False, Decimal("1285.4")),
+    ("en", "1285.4", False, Decimal("1285.4")), ("en", "1\u00a0220\u00a0000", True, 1220000),
+])
+def test_numbers_are_read_with_the_readers_marks(app, locale, typed, whole, expected):
+    with app.test_request_context(), force_locale(locale):
+        assert parse_number(typed, whole=whole, places=None if whole else 2) == expected
+
+
+@pytest.mark.parametrize(("locale", "typed", "whole", "message"), [
+    # the other language's marks, or grouping that is not by thousands, is never guessed
+    ("vi", "1285.4", False, "“1285.4” chưa đúng cách viết số: phải chăng là 1.285,4?"),
+    ("en", "1285,4", False, "“1285,4” is not how numbers are written here: did you mean 1,285.4?"),
+    ("vi", "1,250", True, "Nhập một số nguyên, ví dụ 1.250: dấu “.” ngăn cách hàng nghìn"),
+    ("en", "800.000", True, "Enter a whole number, such as 1,250: “,” between thousands, no decimals."),
+    ("vi", "1.22.000", True, "Nhập một số nguyên, ví dụ 1.250"),
+    ("vi", "0,125", False, "Nhập tối đa 2 chữ số sau dấu “,”"),
+    ("en", "1e5", False, "Enter a number, such as 1,285.4."), ("vi", "NaN", True, "Nhập một số nguyên."),
+    ("vi", "tám trăm", False, "Nhập một số, ví dụ 1.285,4."),
+])
+def test_a_number_written_otherwise_is_refused_with_how_to_write_it(app, locale, typed, whole, message):
+    with app.test_request_context(), force_locale(locale):
+        with pytest.raises(NumberNotUnderstood) as refused:
+            parse_number(typed, whole=whole, places=None if whole else 2)
+        assert message in str(refused.value)
+
+
+def test_numbers_are_printed_with_the_readers_marks(app):
+    with app.test_request_context(), force_locale("vi"):
+        assert format_number(1220000) == "1.220.000" and format_number("1285.4") == "1.285,4"
+        assert show_number(Decimal("71.125")) == "71,12" and format_number(2026, grouped=False) == "2026"
+    with app.test_request_context(), force_locale("en"):
+        assert format_number(1220000) == "1,220,000" and format_number("1285.4") == "1,285.4"
+        assert show_number(Decimal("71.135")) == "71.14"
+    assert format_number(Decimal("0.5"), 2, fixed=True, locale="vi") == "0,50"
+
+
+def test_chart_labels_use_the_same_marks_as_the_tables(app):
+    from award_app.ranking.charts import criterion_bars, juror_strip
+
+    with app.test_request_context(), force_locale("vi"):
+        strip = str(juror_strip([("Giám khảo A", [71, 72])], 100, "Tổng điểm"))
+        bars = str(criterion_bars([("Chính sách", 82.25)], "Điểm theo tiêu chí"))
+    assert "<title>71,50</title>" in strip and "82,2 %" in bars and "71.50" not in strip

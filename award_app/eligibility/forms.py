@@ -26,4 +26,4 @@ class HonouredNameForm(FlaskForm):
         SelectChoice("youth", _l("Young people with another ASEAN youth environment award"))])
     name = StringField(_l("Name"), validators=[required(), length(300)])
     detail = StringField(_l("Detail (province, school level …)"), validators=[optional(), length(300)])
-    year = WholeNumberField(_l("Year"), validators=[optional(), number_range(1990, 2100)])
+    year = WholeNumberField(_l("Year"), validators=[optional(), number_range(1990, 2100)], grouped=False)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from award_app.approval.models import Decision
 from award_app.exports import builders, documents, services
 from award_app.extensions import db
+from award_app.i18n import format_number
 from award_app.jobs import services as jobs
 from award_app.jury.services import council
 from award_app.ranking.services import latest_meeting, run_rows
@@ -111,7 +112,7 @@ def _document_rows(round_, run) -> list[dict]:
     return [{"group": row.group.name_vi, "rank": row.rank or "", "reference": row.entry.nomination.reference,
              "nominee": row.entry.nomination.display_name,
              "province": row.entry.nomination.province.name if row.entry.nomination.province else "",
-             "score": f"{row.score:.2f}".replace(".", ",") if row.score is not None else "",
+             "score": format_number(row.score, 2, fixed=True, locale="vi") if row.score is not None else "",
              "prize": tiers[row.tier_code].name_vi if row.tier_code else "", "asean": row.asean_nominee}
             for row in run_rows(run) if row.tier_code or row.asean_nominee]
 

@@ -76,8 +76,7 @@ class YouthForm(DossierForm):
 class CityForm(DossierForm):
     city_name = StringField(_l("City or urban area"), validators=[required(), length(200)])
     province_id = SelectField(_l("Province or city"), validators=[required()])
-    population = WholeNumberField(_l("Population"), validators=[required(), number_range(0, 100_000_000)],
-                                  thousands=True)
+    population = WholeNumberField(_l("Population"), validators=[required(), number_range(0, 100_000_000)])
     area_km2 = NumberField(_l("Area (km²)"), places=2, validators=[required(), number_range(0.01, 100000)])
     outcomes = MultiCheckboxField(_l("Outcomes applied for"), choices=[])
     narrative = TextAreaField(_l("Summary of the city's environmental results"),
@@ -114,7 +113,7 @@ class PaperDossierForm(FlaskForm):
 
 class IndicatorValueForm(FlaskForm):
     indicator_id = SelectField(_l("Indicator"), validators=[required()])
-    year = WholeNumberField(_l("Year"), validators=[required(), number_range(2000, 2100)])
+    year = WholeNumberField(_l("Year"), validators=[required(), number_range(2000, 2100)], grouped=False)
     value = NumberField(_l("Value"), places=3, validators=[required(), number_range(-1e12, 1e12)])
     document_id = SelectField(_l("Evidence file"), validators=[optional()])
 

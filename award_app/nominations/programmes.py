@@ -131,6 +131,8 @@ def facts(round_: Round, details: dict, province_names: dict[str, str], *, blind
             shown = ", ".join(choices.get(str(v), str(v)) for v in value)
         elif field.name == "date_of_birth" and value:
             shown = date.fromisoformat(value).strftime("%d/%m/%Y")
+        elif hasattr(field, "shown"):  # a number, with the reader's marks: 1.220.000 and 1.285,4
+            shown = field.shown(value)
         else:
             shown = choices.get(str(value), "" if value is None else str(value))
         pairs.append((str(field.label.text), shown))

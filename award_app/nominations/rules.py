@@ -102,8 +102,15 @@ def city_problems(details: Mapping) -> list:
     return problems
 
 
-def missing_field_problems(missing_labels: Iterable[str]) -> list:
-    return [_l("“%(field)s” is not filled in.", field=label) for label in missing_labels]
+def missing_field_problems(fields: Iterable[str | tuple[str, str]]) -> list:
+    """A field's label alone: it is empty; (label, message): what was typed is not right, and why."""
+    problems = []
+    for field in fields:
+        if isinstance(field, tuple):
+            problems.append(_l("“%(field)s”: %(problem)s", field=field[0], problem=field[1]))
+        else:
+            problems.append(_l("“%(field)s” is not filled in.", field=field))
+    return problems
 
 
 SIMILARITY = 0.85

@@ -126,6 +126,18 @@ def _valid_values(form) -> dict:
     return programmes.json_safe(values)
 
 
+def _field_problems(form) -> list[str | tuple[str, str]]:
+    """Each field in error for the submission's summary: its label when nothing was typed, else the label and
+    what is wrong ("1285.4" is not how numbers are written here…), never "not filled in" for a typed value."""
+    problems = []
+    for field in form:
+        if not field.errors or field.name == "csrf_token":
+            continue
+        typed = any(not isinstance(v, str) or v.strip() for v in field.raw_data or [])
+        problems.append((str(field.label.text), str(field.errors[0])) if typed else str(field.label.text))
+    return problems
+
+
 def _dossier_form(nomination: Nomination):
     round_ = nomination.round
     if request.method == "POST":
@@ -176,7 +188,7 @@ def edit(nomination_id: int):
             flash(str(error.message), "error")
             return _render_edit(nomination, form, problems)
         if request.form.get("action") == "submit":
-            errors = [str(field.label.text) for field in form if field.errors and field.name != "csrf_token"]
+            errors = _field_problems(form)
             try:
                 reference = services.submit(nomination, form_errors=errors, actor=_actor())
             except services.SubmissionRefused as refused:

@@ -28,7 +28,7 @@ from award_app.rounds.models import CalendarDayKind, RankingMethod, ScoreVisibil
 
 class RoundCreateForm(FlaskForm):
     edition = WholeNumberField(_l("Edition number"), validators=[required(), number_range(1, 999)])
-    year = WholeNumberField(_l("Year"), validators=[required(), number_range(2000, 2100)])
+    year = WholeNumberField(_l("Year"), validators=[required(), number_range(2000, 2100)], grouped=False)
 
 
 class RoundSettingsForm(FlaskForm):

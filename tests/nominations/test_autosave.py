@@ -80,7 +80,7 @@ def test_mistakes_typed_are_reported_by_field_and_what_is_typed_is_kept(app):
                                                  "teachers": "99999", "address": ""}, token=token, version=version)
     answer = response.get_json()
     assert response.status_code == 200 and answer["ok"]
-    assert answer["errors"] == {"pupils": ["Enter a whole number."], "teachers": ["Enter a number from 1 to 2000."]}
+    assert answer["errors"] == {"pupils": ["Enter a whole number."], "teachers": ["Enter a number from 1 to 2,000."]}
     nomination = fresh(nomination)
     assert nomination.display_name == "Trường THCS Kim Đồng"
     assert nomination.form_input["pupils"] == ["nhiều"]  # shown again as typed on the next visit

@@ -97,7 +97,8 @@ def test_submitting_lists_every_reason_at_once_and_keeps_the_draft(app):
     assert response.status_code == 200
     page = text_of(response)
     assert "The deadline for submissions has passed." in page
-    assert "“School name” is not filled in." in page and "“Pupils” is not filled in." in page
+    assert "“School name” is not filled in." in page
+    assert "“Pupils”: Enter a whole number." in page and "“Pupils” is not filled in." not in page  # typed, not empty
     assert "“Registration form signed by the principal”: 0 of at least 1 files uploaded." in page
     assert page.count("files uploaded.") == 6
     assert 'value="nhiều"' in page
@@ -156,7 +157,7 @@ def test_a_city_applying_for_esc_and_two_categories_gets_three_entries(app):
     round_ = open_round(ProgrammeCode.CITY)
     committee = applicant("province_committee")
     nomination = draft(round_, committee)
-    fields = {"city_name": CITY["city_name"], "province_id": "hue-34", "population": "800.000", "area_km2": "265,99",
+    fields = {"city_name": CITY["city_name"], "province_id": "hue-34", "population": "800,000", "area_km2": "265.99",
               "outcomes": ["esc", "clean_air", "circular_economy"], "narrative": CITY["narrative"]}
     assert post_dossier(signed_in_client(app, committee), nomination.id, fields).status_code == 302
     nomination = fresh(nomination)
