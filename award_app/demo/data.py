@@ -156,6 +156,20 @@ DOSSIERS = {
     ],
 }
 
+# What a city's submitted entries hold: per outcome, its narrative and one indicator value (the first of the
+# round's catalogue for that outcome), measured the year before the round.
+CITY_ENTRIES = {
+    "esc": ("Thu gom 98 % chất thải rắn sinh hoạt, xử lý 70 % nước thải đô thị; 42 trạm quan trắc không khí tự động "
+            "công bố số liệu hằng giờ.", "98"),
+    "clean_air": ("Số ngày vượt quy chuẩn PM10 giảm từ 21 ngày (2021) xuống 6 ngày (2025) nhờ chuyển đổi xe buýt "
+                  "điện và kiểm soát bụi công trường.", "6"),
+    "clean_land": ("Thu gom chất thải rắn tại 100 % phường, xã; bãi chôn lấp Khánh Sơn được đóng cửa và cải tạo.",
+                   "97.5"),
+    "clean_water": ("99 % dân số được cấp nước sạch đạt chuẩn; ba nhà máy xử lý nước thải mới.", "99"),
+    "biodiversity": ("Tỷ lệ phủ xanh đô thị đạt 36 %, bảo tồn bán đảo Sơn Trà và rừng ngập mặn.", "36"),
+    "circular_economy": ("Phân loại rác tại nguồn ở 56 phường; 35 % chất thải được tái sử dụng, tái chế.", "35"),
+}
+
 # The decision approving the past eco-school round.
 DECISION = {"number": "1520/QĐ-BNNMT", "signed_on": "2025-12-15", "signer_name": "Lê Minh Đức",
             "signer_title": "KT. BỘ TRƯỞNG - THỨ TRƯỞNG"}

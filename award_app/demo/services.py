@@ -2,6 +2,7 @@
 
 import io
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 
 import segno
@@ -16,7 +17,9 @@ from award_app.demo import data
 from award_app.eligibility.models import ScreeningOutcome
 from award_app.eligibility.services import screen
 from award_app.extensions import db
+from award_app.i18n import format_number
 from award_app.jury import services as jury
+from award_app.nominations import programmes
 from award_app.nominations import services as nominations
 from award_app.nominations.models import Nomination
 from award_app.ranking.services import compute, record_meeting
@@ -92,8 +95,8 @@ def _typed(details: dict) -> dict:
             typed[key] = [str(v) for v in value]
         elif key == "date_of_birth":
             typed[key] = [date.fromisoformat(value).strftime("%d/%m/%Y")]
-        elif isinstance(value, float):
-            typed[key] = [str(value).replace(".", ",")]  # Vietnamese decimals: 1285,4
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            typed[key] = [format_number(value, locale="vi")]  # as typed in Vietnamese: 1.220.000, 1.285,4
         else:
             typed[key] = [str(value)]
     return typed
@@ -119,10 +122,24 @@ def _dossier(round_: Round, applicant: User, details: dict, target: str, submitt
     nominations.save_dossier(nomination, _typed(details), details, version=None, actor=applicant)
     if target != "draft":
         _attach_documents(nomination, applicant)
+        _complete_entries(nomination, applicant)
         nominations.submit(nomination, form_errors=[], now=submitted_at, actor=applicant)
         if round_.endorsement_required and target != "submitted":
             _endorse(nomination, submitted_at)
     return nomination
+
+
+def _complete_entries(nomination: Nomination, applicant: User) -> None:
+    """A city's entries, each with its narrative and one indicator value (none for the other programmes)."""
+    if nomination.round.programme_code != ProgrammeCode.CITY:
+        return
+    for entry in nomination.entries:
+        outcome = programmes.entry_outcome(entry)
+        narrative, value = data.CITY_ENTRIES[outcome]
+        indicator = next(i for i in nomination.round.indicators if i.outcome == outcome)
+        nominations.set_entry_narrative(entry, narrative, actor=applicant)
+        nominations.add_indicator_value(entry, indicator, nomination.round.year - 1, Decimal(value), None,
+                                        actor=applicant)
 
 
 def _round(programme: Programme, edition, year, state, theme_vi, theme_en) -> tuple[Round, bool]:

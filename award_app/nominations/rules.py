@@ -102,6 +102,30 @@ def city_problems(details: Mapping) -> list:
     return problems
 
 
+@dataclass(frozen=True)
+class EntryContent:
+    """What a city entry (the ESC Award, or a CoR category) holds besides the dossier's own fields."""
+
+    name: str
+    has_narrative: bool
+    indicator_values: int
+
+
+def entry_problems(entries: Iterable[EntryContent]) -> list:
+    """Each outcome a city applies for is scored on its own narrative and indicator table: both must be there."""
+    problems = []
+    for entry in entries:
+        if not entry.has_narrative and not entry.indicator_values:
+            problems.append(_l("“%(entry)s”: write its narrative and add at least one indicator value (on the "
+                               "entry's page).", entry=entry.name))
+        elif not entry.has_narrative:
+            problems.append(_l("“%(entry)s”: write its narrative (on the entry's page).", entry=entry.name))
+        elif not entry.indicator_values:
+            problems.append(_l("“%(entry)s”: add at least one indicator value (on the entry's page).",
+                               entry=entry.name))
+    return problems
+
+
 def missing_field_problems(fields: Iterable[str | tuple[str, str]]) -> list:
     """A field's label alone: it is empty; (label, message): what was typed is not right, and why."""
     problems = []

@@ -272,9 +272,15 @@ def submission_problems(nomination: Nomination, form_errors: list, now: datetime
         problems += rules.youth_problems(details, programmes.closing_day(round_))
     elif round_.programme_code == "city":
         problems += rules.city_problems(details)
+        problems += rules.entry_problems(entry_contents(nomination))
     if not form_errors and not nomination.entries and not problems:
         problems.append(_l("The dossier does not belong to any ranking group of this round."))
     return problems
+
+
+def entry_contents(nomination: Nomination) -> list[rules.EntryContent]:
+    return [rules.EntryContent(localized(e.group, "name"), bool((e.narrative or "").strip()), len(e.indicator_values))
+            for e in nomination.entries]
 
 
 def _next_reference(round_: Round) -> str:

@@ -9,6 +9,7 @@ import re
 import uuid
 import zipfile
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask import current_app
 
@@ -20,6 +21,7 @@ from award_app.eligibility import services as eligibility
 from award_app.eligibility.models import ScreeningOutcome
 from award_app.extensions import db
 from award_app.jury import services as jury
+from award_app.nominations import programmes
 from award_app.nominations import services as nominations
 from award_app.nominations.models import Nomination
 from award_app.ranking import services as ranking
@@ -141,6 +143,18 @@ def upload_required(nomination: Nomination, actor) -> None:
     db.session.commit()
 
 
+def complete_entries(nomination: Nomination, actor) -> None:
+    """A city's entries each with a narrative and one indicator value, as submission requires."""
+    for entry in nomination.entries:
+        outcome = programmes.entry_outcome(entry)
+        indicator = next(i for i in nomination.round.indicators if i.outcome == outcome)
+        if not entry.narrative.strip():
+            nominations.set_entry_narrative(entry, "Kết quả đo được qua năm năm, có số liệu kèm theo.", actor=actor)
+        if not entry.indicator_values:
+            nominations.add_indicator_value(entry, indicator, 2025, Decimal("42.5"), None, actor=actor)
+    db.session.commit()
+
+
 def draft(round_: Round, owner, details: dict | None = None) -> Nomination:
     nomination = nominations.create_nomination(round_, owner)
     db.session.commit()
@@ -158,6 +172,8 @@ def submitted(round_: Round, owner=None, details: dict | None = None) -> Nominat
     owner = owner or applicant(kind)
     nomination = draft(round_, owner, details or default)
     upload_required(nomination, owner)
+    if round_.programme_code == ProgrammeCode.CITY:
+        complete_entries(nomination, owner)
     nominations.submit(nomination, form_errors=[], actor=owner)
     db.session.commit()
     return nomination

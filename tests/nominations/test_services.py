@@ -4,6 +4,7 @@ import hashlib
 import io
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.nominations.factories import (
     PDF,
     YOUTH,
     applicant,
+    complete_entries,
     draft,
     fill,
     open_round,
@@ -182,6 +184,7 @@ def test_a_city_gets_one_entry_per_outcome_in_its_size_class(app):
     fill(nomination, {**CITY, "population": 749_999, "outcomes": ["esc", "clean_air", "clean_water"]}, owner)
     assert group_codes(nomination) == ["cor_clean_air_small", "cor_clean_water_small", "esc"]
     upload_required(nomination, owner)
+    complete_entries(nomination, owner)
     services.submit(nomination, form_errors=[], actor=owner)
     db.session.commit()
     assert nomination.reference == "SC-2026-0001" and len(nomination.entries) == 3
@@ -193,7 +196,34 @@ def test_a_city_below_20000_inhabitants_cannot_be_submitted(app):
     nomination = draft(round_, owner, {**CITY, "population": 19_999, "outcomes": ["esc", "clean_air"]})
     assert group_codes(nomination) == ["esc"]
     upload_required(nomination, owner)
+    complete_entries(nomination, owner)
     assert refusal(nomination, form_errors=[]) == ["A city or urban area needs at least 20,000 inhabitants."]
+
+
+def test_each_city_entry_needs_its_narrative_and_an_indicator_value_before_submission(app):
+    round_ = open_round(ProgrammeCode.CITY)
+    owner = applicant("province_committee")
+    nomination = draft(round_, owner, {**CITY, "outcomes": ["esc", "clean_air"]})
+    upload_required(nomination, owner)
+    esc, clean_air = sorted(nomination.entries, key=lambda e: e.group.code != "esc")
+    with force_locale("en"):  # the entries' names in the reader's language
+        first = refusal(nomination, form_errors=[])
+    assert first == [
+        "“ASEAN ESC Award”: write its narrative and add at least one indicator value (on the entry's page).",
+        "“Certificate of Recognition – Clean Air (big city)”: write its narrative and add at least one indicator "
+        "value (on the entry's page)."]
+    services.set_entry_narrative(esc, "Thu gom 98 % chất thải rắn.", actor=owner)
+    indicator = next(i for i in round_.indicators if i.outcome == "clean_air")
+    services.add_indicator_value(clean_air, indicator, 2025, Decimal("6"), None, actor=owner)
+    services.set_entry_narrative(clean_air, "   ", actor=owner)  # spaces are no narrative
+    db.session.commit()
+    with force_locale("en"):
+        second = refusal(nomination, form_errors=[])
+    assert second == [
+        "“ASEAN ESC Award”: add at least one indicator value (on the entry's page).",
+        "“Certificate of Recognition – Clean Air (big city)”: write its narrative (on the entry's page)."]
+    complete_entries(nomination, owner)
+    assert services.submit(nomination, form_errors=[], actor=owner) == "SC-2026-0001"
 
 
 # -- documents ------------------------------------------------------------------------------

@@ -346,3 +346,24 @@ def test_a_reason_made_of_blanks_is_no_reason_for_a_withdrawal(app):
                       form_url=f"/nominations/{nomination.id}", follow_redirects=True)
     assert "Give a reason for the withdrawal." in text_of(response)
     assert fresh(nomination).state == NominationState.SUBMITTED
+
+
+# -- a city's entries (issue 19) ------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("vi", "“Giải thưởng Thành phố bền vững về môi trường ASEAN (ESC)”: cần viết thuyết minh và nhập ít nhất một "
+           "giá trị chỉ số"),
+    ("en", "“ASEAN ESC Award”: write its narrative and add at least one indicator value")])
+def test_a_city_entry_without_narrative_or_indicator_is_not_submitted_and_the_page_names_it(app, lang, message):
+    round_ = open_round(ProgrammeCode.CITY)
+    committee = applicant("province_committee")
+    nomination = draft(round_, committee, CITY)
+    upload_required(nomination, committee)
+    client = app.test_client()
+    client.set_cookie("lang", lang)
+    login(client, committee)
+    fields = {**{k: str(v) for k, v in CITY.items() if k != "outcomes"}, "outcomes": ["esc"],
+              "population": "800000", "area_km2": "265"}
+    response = post_dossier(client, nomination.id, fields, action="submit")
+    assert response.status_code == 200 and message in text_of(response)
+    assert fresh(nomination).state == NominationState.DRAFT and fresh(nomination).reference is None
