@@ -160,7 +160,7 @@ def build_world() -> World:
     document = nominations.add_document(dossier, registration, None, io.BytesIO(PDF), "dang-ky.pdf", actor=own)
     db.session.commit()
     objects["draft-dossier"] = {"nomination_id": dossier.id, "document_id": document.id}
-    waiting = draft(open_, own, ECO_SCHOOL)
+    waiting = draft(open_, own, {**ECO_SCHOOL, "level": "thpt"})  # one dossier per school and level
     upload_required(waiting, own)
     evidence = next(i for i in open_.checklist if i.code == "evidence")
     photo = nominations.add_document(waiting, evidence, open_.rubrics[0].criteria[0], io.BytesIO(_jpeg()),
@@ -171,7 +171,7 @@ def build_world() -> World:
 
     # Screening, and a request for missing documents.
     screening = open_round(edition=2)
-    to_screen, missing = submitted(screening, own), submitted(screening, own)
+    to_screen, missing = submitted(screening, own), submitted(screening, own, {**ECO_SCHOOL, "level": "thpt"})
     advance(screening, RoundState.CLOSED, RoundState.SCREENING)
     with in_request():
         eligibility.request_documents(missing, [screening.checklist[0].id], "Xin bổ sung.", actor=secretariat)

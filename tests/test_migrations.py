@@ -1,5 +1,6 @@
 """An empty database upgraded from zero equals the models: no migration is missing."""
 
+import json
 import os
 import uuid
 
@@ -9,6 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from award_app import create_app
 from award_app.extensions import db
@@ -71,3 +73,47 @@ def test_migration_files_are_date_prefixed_and_described():
         assert path.name[:8].isdigit() and path.name[8] == "_", path.name
         first_line = path.read_text(encoding="utf-8").splitlines()[0]
         assert len(first_line.strip('"')) > 10, f"{path.name} has no message"
+
+
+def test_one_dossier_migration_keeps_existing_duplicates_and_sets_the_later_ones_apart(empty_database_url, tmp_path):
+    """onedossier01 on a database that already holds two dossiers of one school and level (and a withdrawn one):
+    every dossier is kept, the oldest keeps the key, the later one is set apart as "key#id" (still read as the same
+    key: flagged, and not submittable), and the unique index then holds."""
+    from flask_migrate import downgrade
+
+    from award_app.nominations.models import Nomination
+    from award_app.nominations.services import possible_duplicates
+    from award_app.rounds.services import seed_reference_data
+    from tests.nominations.factories import ECO_SCHOOL, applicant, draft, open_round, submitted
+
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    with app.app_context():
+        upgrade()
+        seed_reference_data()
+        db.session.commit()
+        round_ = open_round()
+        school = applicant("school")
+        first = submitted(round_, school, ECO_SCHOOL)
+        second = submitted(round_, school, {**ECO_SCHOOL, "level": "thpt"})
+        withdrawn = draft(round_, school, {**ECO_SCHOOL, "level": "tieu_hoc"})
+        withdrawn.state = "withdrawn"
+        ids, round_id, school_id = (first.id, second.id, withdrawn.id), round_.id, school.id
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="sessions01")
+        with db.engine.begin() as connection:  # as before the rule: the same school and level twice
+            connection.execute(text("UPDATE nomination SET details = :details WHERE id IN (:a, :b)"),
+                               {"details": json.dumps(ECO_SCHOOL), "a": ids[1], "b": ids[2]})
+        upgrade()
+        keys = dict(db.session.execute(text("SELECT id, dossier_key FROM nomination")).all())
+        assert keys == {ids[0]: "nguyen trai|thcs", ids[1]: f"nguyen trai|thcs#{ids[1]}",
+                        ids[2]: "nguyen trai|thcs"}
+        assert possible_duplicates([round_id]) == {ids[0]: [(ids[1], "ES-2026-0002")],
+                                                    ids[1]: [(ids[0], "ES-2026-0001")]}
+        db.session.add(Nomination(round_id=round_id, applicant_id=school_id, dossier_key="nguyen trai|thcs"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
@@ -48,6 +48,9 @@ class Nomination(db.Model):
     display_name: Mapped[str] = mapped_column(NFCText(300), default="")
     # diacritic- and case-free copy of the searchable text ("nguyen trai")
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Which school and level, nominee or city this is for ("nguyen trai|thcs"; "" while unnamed): an applicant has
+    # one dossier that is not withdrawn per key and round (rules.dossier_key; the index below).
+    dossier_key: Mapped[str] = mapped_column(String(400), default="", server_default="")
     province_id: Mapped[str | None] = mapped_column(ForeignKey("province.id"), index=True)
     # The programme's own fields (school, nominee, city …), as typed; see nominations/programmes.py.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -82,6 +85,9 @@ class Nomination(db.Model):
         CheckConstraint("state IN ('draft', 'withdrawn') OR reference IS NOT NULL",
                         name="reference_after_submission"),
         Index("ix_nomination_round_state", "round_id", "state"),
+        # One dossier per applicant, school and level (nominee, city) per round; a withdrawn one does not count.
+        Index("uq_nomination_one_dossier", "round_id", "applicant_id", "dossier_key", unique=True,
+              sqlite_where=text("state <> 'withdrawn'"), postgresql_where=text("state <> 'withdrawn'")),
     )
 
     @property

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from award_app.formfields import VIETNAM, length, required
 from award_app.i18n import localized
+from award_app.nominations import rules
 from award_app.nominations.forms import CityForm, EcoSchoolForm, YouthForm
 from award_app.nominations.rules import size_class, youth_category
 from award_app.rounds.models import ProgrammeCode, Round
@@ -73,6 +74,19 @@ def json_safe(data: dict) -> dict:
 
 def display_name(programme: ProgrammeCode, details: dict) -> str:
     return (details.get(NAME_FIELD[programme]) or "").strip()
+
+
+# The fields that say which school (and level), nominee or city a dossier is for: one dossier per applicant each.
+IDENTITY = {ProgrammeCode.ECO_SCHOOL: ("school_name", "level"), ProgrammeCode.YOUTH: ("nominee_name",),
+            ProgrammeCode.CITY: ("city_name",)}
+
+
+def dossier_key(programme: ProgrammeCode, details: dict) -> str:
+    """See rules.dossier_key: "nguyen trai|thcs", "tran thi mai", "hue"."""
+    name = details.get(NAME_FIELD[programme]) or ""
+    if programme == ProgrammeCode.ECO_SCHOOL:
+        return rules.dossier_key(name, rules.SCHOOL_NAME_PREFIXES, details.get("level") or "")
+    return rules.dossier_key(name, rules.CITY_NAME_PREFIXES if programme == ProgrammeCode.CITY else ())
 
 
 def search_text(details: dict) -> str:

@@ -4,6 +4,7 @@ Sources: ../shared/domain/awards.md (AYECA 18–35 on the closing date; ESC size
 small 20,000–749,999 and big ≥ 750,000; no city below 20,000).
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -158,3 +159,44 @@ def similar_names(a: str, b: str) -> bool:
         return True
     shorter, longer = sorted((_distinctive_words(left), _distinctive_words(right)), key=len)
     return len(shorter) >= 2 and shorter <= longer
+
+
+# Words a name may start with that say what it is, not which one: stripped before names are compared.
+SCHOOL_NAME_PREFIXES = ("truong", "tieu hoc", "trung hoc co so", "trung hoc pho thong", "thcs", "thpt", "th",
+                        "pho thong", "lien cap", "va", "school", "primary", "lower secondary", "upper secondary",
+                        "secondary", "high")
+CITY_NAME_PREFIXES = ("thanh pho", "tp", "thi xa", "tx", "do thi", "khu do thi", "city of", "city", "town of")
+
+
+def normalised_name(name: str, prefixes: Iterable[str] = ()) -> str:
+    """A name as compared for duplicates: without diacritics, case, punctuation and the leading words that only say
+    what it is — "Trường THCS Nguyễn Trãi" and "THCS Nguyen Trai" are both "nguyen trai"."""
+    words = re.sub(r"[^0-9a-z]+", " ", fold(name or "")).split()
+    leading = sorted((p.split() for p in prefixes), key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in leading:
+            if len(words) > len(prefix) and words[:len(prefix)] == prefix:
+                words, stripped = words[len(prefix):], True
+                break
+    return " ".join(words)
+
+
+DOSSIER_KEY_LENGTH = 400
+
+
+def dossier_key(name: str, prefixes: Iterable[str] = (), level: str | None = None) -> str:
+    """What one applicant may enter once per round: the normalised name (of the school, nominee or city) and, for
+    schools, the level. "" while neither is typed: a dossier with no name yet (one such draft at a time)."""
+    normalised = normalised_name(name, prefixes)
+    if not normalised and not level:
+        return ""
+    key = normalised if level is None else f"{normalised}|{level or ''}"
+    return key[:DOSSIER_KEY_LENGTH]
+
+
+def base_key(key: str) -> str:
+    """A dossier key without the "#<id>" that set apart duplicates made before the rule (see migration
+    onedossier01)."""
+    return key.split("#", 1)[0]

@@ -6,7 +6,8 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, Role
@@ -44,6 +45,16 @@ class UploadProblem(DomainError):
     pass
 
 
+class DuplicateDossier(DomainError):
+    """The applicant already has a dossier for this school and level (nominee, city) in the round: `existing`."""
+
+    default_message = _l("You already have a dossier for this in the round: continue that one.")
+
+    def __init__(self, existing: Nomination, message=None):
+        self.existing = existing
+        super().__init__(message)
+
+
 UPLOAD_MESSAGES = {
     "empty": _l("The file is empty."),
     "unknown_type": _l("This file is not a PDF, JPEG, PNG or Word (DOCX) document, whatever its name says."),
@@ -71,13 +82,30 @@ def _require_editable(nomination: Nomination, version: int | None = None) -> Non
         raise StaleEdit()
 
 
+UNNAMED_DRAFT_EXISTS = _l("You already have a dossier in this round that has no name yet: it is opened for you. "
+                         "Fill it in; once it is named you can start another one (for another level, nominee "
+                         "or city).")
+
+
 def create_nomination(round_: Round, applicant, *, actor=None) -> Nomination:
+    """A new, unnamed draft; refused (DuplicateDossier) while the applicant has one in the round. Two clicks at
+    once: the second insert meets the unique index (uq_nomination_one_dossier) and gets the same refusal."""
     if round_.state != RoundState.OPEN:
         raise InvalidTransition(_l("This round does not accept nominations now."))
-    nomination = Nomination(round=round_, applicant=applicant, state=NominationState.DRAFT,
+    existing = same_dossier(round_, applicant, "")
+    if existing is not None:
+        raise DuplicateDossier(existing, UNNAMED_DRAFT_EXISTS)
+    nomination = Nomination(round=round_, applicant=applicant, state=NominationState.DRAFT, dossier_key="",
                             entered_by=actor if actor is not None and actor is not applicant else None)
-    db.session.add(nomination)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(nomination)
+            db.session.flush()
+    except IntegrityError:
+        existing = same_dossier(round_, applicant, "")
+        if existing is None:
+            raise
+        raise DuplicateDossier(existing, UNNAMED_DRAFT_EXISTS) from None
     record("nomination.created", nomination, round_id=round_.id, actor=actor or applicant,
            entered_by_secretariat=nomination.entered_by_id is not None)
     return nomination
@@ -104,12 +132,16 @@ def enter_paper_dossier(round_: Round, email: str, full_name: str, organisation:
     return create_nomination(round_, applicant, actor=actor)
 
 
-def save_dossier(nomination: Nomination, typed: dict, valid: dict, *, version: int | None, actor) -> None:
-    """Keep everything typed (`typed`) and take the fields that passed validation (`valid`)."""
+def save_dossier(nomination: Nomination, typed: dict, valid: dict, *, version: int | None,
+                 actor) -> Nomination | None:
+    """Keep everything typed (`typed`) and take the fields that passed validation (`valid`). When the name (and
+    level) would make this a second dossier of the applicant for the same school and level, nominee or city in the
+    round, those fields keep their saved values and the other dossier is returned (everything else is saved)."""
     _require_editable(nomination, version)
     round_ = nomination.round
     old = dict(nomination.details or {})
     details = {**old, **{k: nfc(v) if isinstance(v, str) else v for k, v in valid.items()}}
+    duplicate = _keep_one_dossier(nomination, old, details)
     nomination.form_input = typed
     nomination.details = details
     nomination.display_name = programmes.display_name(round_.programme_code, details)
@@ -119,6 +151,38 @@ def save_dossier(nomination: Nomination, typed: dict, valid: dict, *, version: i
     changes = {k: [old.get(k), details[k]] for k in details if old.get(k) != details[k]}
     if changes:
         record("nomination.saved", nomination, round_id=round_.id, actor=actor, changes=changes)
+    return duplicate
+
+
+def _keep_one_dossier(nomination: Nomination, old: dict, details: dict) -> Nomination | None:
+    """Set the dossier's key from `details`, unless another dossier of the applicant in the round has it: then the
+    identifying fields go back to their saved values (changed in place) and that dossier is returned."""
+    programme = nomination.round.programme_code
+    key = programmes.dossier_key(programme, details)
+    if key == rules.base_key(nomination.dossier_key or ""):
+        return None
+    existing = same_dossier(nomination.round, nomination.applicant, key, besides=nomination)
+    if existing is None:
+        nomination.dossier_key = key
+        return None
+    for name in programmes.IDENTITY[programme]:
+        if name in old:
+            details[name] = old[name]
+        else:
+            details.pop(name, None)
+    return existing
+
+
+def same_dossier(round_: Round, applicant, key: str, *, besides: Nomination | None = None) -> Nomination | None:
+    """The applicant's dossier in the round (not withdrawn) with this key, or an older copy set apart by
+    migration onedossier01 ("key#id")."""
+    query = select(Nomination).where(
+        Nomination.round_id == round_.id, Nomination.applicant_id == applicant.id,
+        Nomination.state != NominationState.WITHDRAWN,
+        or_(Nomination.dossier_key == key, Nomination.dossier_key.startswith(f"{key}#", autoescape=True)))
+    if besides is not None and besides.id is not None:
+        query = query.where(Nomination.id != besides.id)
+    return db.session.scalars(query.order_by(Nomination.id).limit(1)).first()
 
 
 def _sync_entries(nomination: Nomination, codes: list[str]) -> None:
@@ -275,7 +339,25 @@ def submission_problems(nomination: Nomination, form_errors: list, now: datetime
         problems += rules.entry_problems(entry_contents(nomination))
     if not form_errors and not nomination.entries and not problems:
         problems.append(_l("The dossier does not belong to any ranking group of this round."))
+    if nomination.dossier_key:
+        existing = same_dossier(round_, nomination.applicant, rules.base_key(nomination.dossier_key),
+                                besides=nomination)
+        if existing is not None:
+            problems.append(duplicate_message(existing))
     return problems
+
+
+def duplicate_message(existing: Nomination):
+    """What the applicant reads when a dossier would be their second for the same school and level (nominee,
+    city) in the round; the page links to `existing`."""
+    name = existing.display_name or existing.reference or ""
+    if existing.round.programme_code == ProgrammeCode.ECO_SCHOOL:
+        return _l("You already have a dossier for this school and level in this round (“%(name)s”): continue that "
+                  "one, or choose another level.", name=name)
+    if existing.round.programme_code == ProgrammeCode.YOUTH:
+        return _l("You already have a dossier for this nominee in this round (“%(name)s”): continue that one.",
+                  name=name)
+    return _l("You already have a dossier for this city in this round (“%(name)s”): continue that one.", name=name)
 
 
 def entry_contents(nomination: Nomination) -> list[rules.EntryContent]:
@@ -349,6 +431,24 @@ def extend_deadline(nomination: Nomination, new_deadline: datetime, reason: str,
     record("nomination.deadline_extended", nomination, round_id=nomination.round_id, actor=actor,
            old=current, new=new_deadline, reason=extension.reason)
     return extension
+
+
+# -- possible duplicates across accounts -------------------------------------------------------
+
+def possible_duplicates(round_ids) -> dict[int, list[tuple[int, str]]]:
+    """Submitted dossiers (not withdrawn) that share their round, normalised name and level (nominee, city) and
+    province with another one, whoever sent them — a school registered twice, or a paper copy of an online dossier:
+    {id: [(the other's id, its reference), …]}. A warning for the secretariat and the endorser, not a refusal."""
+    rows = db.session.execute(select(
+        Nomination.id, Nomination.reference, Nomination.round_id, Nomination.dossier_key, Nomination.province_id)
+        .where(Nomination.round_id.in_(list(round_ids)), Nomination.reference.is_not(None),
+               Nomination.state != NominationState.WITHDRAWN, Nomination.dossier_key != "")
+        .order_by(Nomination.reference)).all()
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault((row.round_id, rules.base_key(row.dossier_key), row.province_id), []).append(row)
+    return {row.id: [(other.id, other.reference) for other in group if other.id != row.id]
+            for group in groups.values() if len(group) > 1 for row in group}
 
 
 # -- the lists of those already honoured ------------------------------------------------------

@@ -25,7 +25,14 @@ from award_app.nominations.forms import (
     PaperDossierForm,
     ReasonForm,
 )
-from award_app.nominations.models import Document, Entry, Nomination, NominationState, list_deferred
+from award_app.nominations.models import (
+    EDITABLE_STATES,
+    Document,
+    Entry,
+    Nomination,
+    NominationState,
+    list_deferred,
+)
 from award_app.nominations.permissions import (
     can_change_documents,
     can_edit_nomination,
@@ -38,9 +45,10 @@ from award_app.nominations.permissions import (
     can_view_receipt,
     can_withdraw_nomination,
     endorses,
+    is_owner,
 )
 from award_app.nominations.receipt import kept_receipt
-from award_app.rounds.models import Province, RankingGroup, Round, RoundState
+from award_app.rounds.models import ProgrammeCode, Province, RankingGroup, Round, RoundState
 from award_app.rounds.services import provinces_valid_on
 from award_app.storage import content_key, current_storage
 from award_app.text import fold
@@ -71,9 +79,36 @@ def nomination_state_name(state: NominationState) -> str:
 
 
 @bp.app_template_global()
+def duplicate_message(existing: Nomination) -> str:
+    return str(services.duplicate_message(existing))
+
+
+@bp.app_template_global()
 def dossier_facts(nomination: Nomination, blind: bool = False) -> list[tuple[str, str]]:
     names = {nomination.province_id: nomination.province.name} if nomination.province else {}
     return programmes.facts(nomination.round, nomination.details or {}, names, blind=blind)
+
+START_ANOTHER = {
+    ProgrammeCode.ECO_SCHOOL: _l("Start a dossier for another level"),
+    ProgrammeCode.YOUTH: _l("Start a dossier for another nominee"),
+    ProgrammeCode.CITY: _l("Start a dossier for another city"),
+}
+
+
+@bp.app_template_global()
+def open_calls(rounds: list[Round], nominations: list[Nomination]) -> list[dict]:
+    """Per open round the applicant may enter: their drafts to continue (the main action), their other dossiers,
+    and whether they may start another one (not while a draft has no name yet)."""
+    calls = []
+    for round_ in rounds:
+        mine = [n for n in nominations if n.round_id == round_.id and n.state != NominationState.WITHDRAWN]
+        drafts = [n for n in mine if n.state in EDITABLE_STATES]
+        calls.append({"round": round_, "drafts": drafts, "others": [n for n in mine if n not in drafts],
+                      "may_start": not any(n.dossier_key == "" for n in drafts),
+                      "start_label": _("Start a new dossier") if not mine else str(START_ANOTHER[
+                          round_.programme_code])})
+    return calls
+
 
 def _actor():
     return current_user._get_current_object()
@@ -108,9 +143,30 @@ def start(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     if not can_start_nomination(current_user, round_):
         abort(404)
-    nomination = services.create_nomination(round_, _actor())
+    try:
+        nomination = services.create_nomination(round_, _actor())
+    except services.DuplicateDossier as refused:  # one unnamed draft at a time: that one is opened instead
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(_page_of(refused.existing))
     db.session.commit()
     return redirect(url_for("nominations.edit", nomination_id=nomination.id))
+
+
+def _page_of(nomination: Nomination) -> str:
+    """Where the signed-in user continues a dossier: its form while they may change it, else its page."""
+    endpoint = "nominations.edit" if can_edit_nomination(current_user, nomination) else "nominations.show"
+    return url_for(endpoint, nomination_id=nomination.id)
+
+
+def _mark_duplicate(form, nomination: Nomination, duplicate: Nomination | None) -> None:
+    """The name (and level) that would make a second dossier for the same school and level, nominee or city: the
+    message goes beside those fields (the page links to the other dossier)."""
+    if duplicate is None:
+        return
+    message = str(services.duplicate_message(duplicate))
+    for name in programmes.IDENTITY[nomination.round.programme_code]:
+        form[name].errors = [*form[name].errors, message]
 
 
 NOT_DOSSIER_FIELDS = frozenset({"csrf_token", "version", "action", "checklist_item_id", "criterion_id"})
@@ -163,11 +219,12 @@ def autosave_dossier(nomination_id: int):
     try:
         if _sent_version(form) is None:  # a background save is never taken without the version it started from
             raise StaleEdit()
-        services.save_dossier(nomination, _typed_input(), _valid_values(form), version=_sent_version(form),
-                              actor=_actor())
+        duplicate = services.save_dossier(nomination, _typed_input(), _valid_values(form),
+                                          version=_sent_version(form), actor=_actor())
     except DomainError as refused:
         db.session.rollback()
         return autosave.refused(refused)
+    _mark_duplicate(form, nomination, duplicate)
     db.session.commit()
     return autosave.saved(nomination.version, autosave.typed_errors(form))
 
@@ -177,16 +234,18 @@ def autosave_dossier(nomination_id: int):
 def edit(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_edit_nomination)
     form = _dossier_form(nomination)
-    problems = []
+    problems, duplicate = [], None
     if request.method == "POST":
         form.validate()
         version = _sent_version(form)
         try:
-            services.save_dossier(nomination, _typed_input(), _valid_values(form), version=version, actor=_actor())
+            duplicate = services.save_dossier(nomination, _typed_input(), _valid_values(form), version=version,
+                                              actor=_actor())
         except StaleEdit as error:
             db.session.rollback()
             flash(str(error.message), "error")
             return _render_edit(nomination, form, problems)
+        _mark_duplicate(form, nomination, duplicate)
         if request.form.get("action") == "submit":
             errors = _field_problems(form)
             try:
@@ -200,13 +259,13 @@ def edit(nomination_id: int):
         if request.form.get("action") == "upload":  # the typing is saved with the file, never lost
             _upload_from_request(nomination)
         db.session.commit()
-        if not problems:
+        if not problems and duplicate is None:
             if request.form.get("action") != "upload":
                 flash(_("The draft is saved."), "success")
             return redirect(url_for("nominations.edit", nomination_id=nomination.id)
                             + ("#documents" if request.form.get("action") == "upload" else ""))
         form.version.data = nomination.version
-    return _render_edit(nomination, form, problems)
+    return _render_edit(nomination, form, problems, duplicate=duplicate)
 
 
 def _upload_from_request(nomination: Nomination) -> bool:
@@ -248,10 +307,11 @@ def _document_form(nomination: Nomination) -> DocumentForm:
     return form
 
 
-def _render_edit(nomination: Nomination, form, problems: list):
+def _render_edit(nomination: Nomination, form, problems: list, *, duplicate: Nomination | None = None):
     return render_template("nominations/edit.html", nomination=nomination, form=form, problems=problems,
                            document_form=_document_form(nomination), needs=services.checklist_needs(nomination),
-                           closes_at=nomination.deadline, time_left=time_left(nomination.deadline))
+                           closes_at=nomination.deadline, time_left=time_left(nomination.deadline),
+                           duplicate=duplicate, duplicate_url=_page_of(duplicate) if duplicate else None)
 
 
 def _documents_page(nomination: Nomination):
@@ -340,7 +400,15 @@ def _render_show(nomination: Nomination, extension_form: ExtensionForm):
                            can_return=can_endorse(current_user, nomination),
                            withdraw_form=ReasonForm(formdata=None), return_form=ReasonForm(formdata=None),
                            extension_form=extension_form,
-                           document_form=_document_form(nomination), time_left=time_left(nomination.deadline))
+                           document_form=_document_form(nomination), time_left=time_left(nomination.deadline),
+                           duplicates=_duplicates_shown(nomination))
+
+
+def _duplicates_shown(nomination: Nomination) -> list[tuple[int, str]]:
+    """Other dossiers that may be this one again, for the staff and the endorsers (never for the applicant)."""
+    if is_owner(current_user, nomination) or nomination.reference is None:
+        return []
+    return services.possible_duplicates([nomination.round_id]).get(nomination.id, [])
 
 
 @bp.route("/<int:nomination_id>/withdraw", methods=["POST"])
@@ -377,6 +445,9 @@ def by_round(round_id: int):
     province = request.args.get("province", "")
     if province:
         query = query.where(Nomination.province_id == province)
+    duplicates = services.possible_duplicates([round_id])
+    if request.args.get("duplicates"):
+        query = query.where(Nomination.id.in_(list(duplicates) or [0]))
     words = fold(request.args.get("q", ""))[:100]
     for word in words.split():
         query = query.where(or_(Nomination.search_text.contains(word, autoescape=True),
@@ -395,7 +466,8 @@ def by_round(round_id: int):
                        key=lambda p: fold(p.name))
     return render_template("nominations/by_round.html", round=round_, nominations=nominations, groups=groups,
                            states=[s for s in NominationState if s != NominationState.DRAFT],
-                           provinces=provinces, args=request.args, total=total, page=page, pages=pages)
+                           provinces=provinces, args=request.args, total=total, page=page, pages=pages,
+                           duplicates=duplicates)
 
 
 def time_left(deadline) -> dict | None:
@@ -431,9 +503,14 @@ def paper(round_id: int):
         abort(404)
     form = PaperDossierForm()
     if form.validate_on_submit():
-        nomination = services.enter_paper_dossier(round_, form.email.data, form.full_name.data,
-                                                  form.organisation.data or "",
-                                                  actor=current_user._get_current_object())
+        try:
+            nomination = services.enter_paper_dossier(round_, form.email.data, form.full_name.data,
+                                                      form.organisation.data or "",
+                                                      actor=current_user._get_current_object())
+        except services.DuplicateDossier as refused:
+            db.session.rollback()
+            flash(str(refused.message), "error")
+            return redirect(_page_of(refused.existing))
         db.session.commit()
         flash(_("The paper dossier is started for %(name)s; fill it in from the paper.", name=form.full_name.data),
               "success")
@@ -470,7 +547,8 @@ def endorsement():
     form = EndorseForm()
     form.nomination_ids.choices = [SelectChoice(str(n.id), f"{n.reference} – {n.display_name}") for n in waiting]
     return render_template("nominations/endorsement.html", waiting=waiting, done=done, form=form,
-                           return_form=ReasonForm())
+                           return_form=ReasonForm(),
+                           duplicates=services.possible_duplicates({n.round_id for n in waiting}))
 
 
 @bp.route("/endorsement/confirm", methods=["POST"])

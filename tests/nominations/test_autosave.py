@@ -119,7 +119,7 @@ def test_another_applicant_and_a_submitted_dossier_get_404(app):
                         token=csrf_token(stranger, "/"), version=str(nomination.version))
     assert response.status_code == 404
     assert fresh(nomination).details["pupils"] == 812
-    done = submitted(round_, school)
+    done = submitted(round_, school, {**ECO_SCHOOL, "level": "thpt"})  # a second level: a dossier of its own
     owner = signed_in_client(app, school)
     response = autosave(owner, done.id, {**ECO_SCHOOL_FORM, "pupils": "5"}, token=csrf_token(owner, "/"),
                         version=str(done.version))
