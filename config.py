@@ -43,7 +43,10 @@ class Config:
     UPLOAD_MAX_DOSSIER_MB = 200
     # The largest /my-data.zip made (the files' total); beyond it the user is asked to contact the secretariat.
     PERSONAL_DATA_MAX_MB = 1024
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # one file per request, with the form around it
+    # The largest request read at all. A file over UPLOAD_MAX_FILE_MB within it is dropped as it arrives (never
+    # kept beyond the limit, award_app/uploads.py) and the form comes back with what was typed and the file's size;
+    # a larger request is refused unread (413), the page then showing the draft as last saved.
+    MAX_CONTENT_LENGTH = 80 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -88,8 +88,10 @@ def create_app(config: str | Mapping | None = None) -> Flask:
     from award_app.i18n import register_template_helpers
     from award_app.jobs.tasks import register_task_runner
     from award_app.security import register_security_headers
+    from award_app.uploads import UploadRequest
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
+    app.request_class = UploadRequest  # a file over the limit is dropped as it arrives; its form is still read
     _load_config(app, config)
     Path(app.instance_path).mkdir(exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:

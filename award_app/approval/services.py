@@ -14,12 +14,13 @@ from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.nominations import files
 from award_app.nominations.models import Entry, Nomination, NominationState
-from award_app.nominations.services import set_state
+from award_app.nominations.services import file_too_large_message, set_state
 from award_app.ranking.models import RankingRun
 from award_app.ranking.services import latest_meeting, run_rows
 from award_app.rounds.models import Round, RoundState
 from award_app.storage import current_storage
 from award_app.text import nfc
+from award_app.uploads import sent_size
 
 STILL_COMPETING = (NominationState.UNDER_REVIEW, NominationState.SCORED, NominationState.PROPOSED)
 
@@ -84,6 +85,8 @@ def attach_scan(decision: Decision, stream: BinaryIO, filename: str, *, actor) -
         sha, _size, _kind = files.store(stream, current_storage(), allowed={"pdf"},
                                         max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024)
     except files.UploadRefused as refused:
+        if refused.reason == "too_large":
+            raise InvalidTransition(file_too_large_message(sent_size(stream))) from refused
         raise InvalidTransition(_l("The signed decision must be a PDF file.")) from refused
     name = nfc(filename or "quyet-dinh.pdf")[:255]
     taken = db.session.execute(update(Decision).where(Decision.id == decision.id, Decision.scan_sha256.is_(None))

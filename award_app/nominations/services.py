@@ -1,5 +1,7 @@
 """Creating, saving, documenting, submitting and withdrawing nominations. Never commits."""
 
+import math
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import BinaryIO
@@ -15,7 +17,7 @@ from award_app.audit.services import record
 from award_app.columns import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
-from award_app.i18n import localized
+from award_app.i18n import format_number, localized
 from award_app.nominations import files, programmes, rules
 from award_app.nominations.models import (
     EDITABLE_STATES,
@@ -35,6 +37,7 @@ from award_app.notifications import services as notifications
 from award_app.rounds.models import ChecklistItem, Criterion, HonouredName, ProgrammeCode, Round, RoundState
 from award_app.storage import content_key, current_storage
 from award_app.text import nfc
+from award_app.uploads import MB, sent_size
 
 
 class SubmissionRefused(DomainError):
@@ -210,13 +213,66 @@ def requested_item_ids(nomination: Nomination) -> set[int]:
     return set(nomination.requested_items or [])
 
 
-def _upload_limit(nomination: Nomination) -> tuple[int, int]:
-    """(bytes this file may have, the per-file limit in MB): the smaller of the per-file limit and
-    what is left of the per-dossier limit."""
+@dataclass(frozen=True)
+class UploadRoom:
+    """How large the next file of a dossier may be, in bytes: the per-file limit, or what is left of the
+    per-dossier limit when that is less."""
+
+    per_file: int
+    dossier: int
+    left: int
+
+    @property
+    def max_bytes(self) -> int:
+        return max(0, min(self.per_file, self.left))
+
+
+def upload_room(nomination: Nomination) -> UploadRoom:
     config = current_app.config
-    per_file = config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024
-    left = config["UPLOAD_MAX_DOSSIER_MB"] * 1024 * 1024 - sum(d.size for d in nomination.documents)
-    return max(0, min(per_file, left)), config["UPLOAD_MAX_FILE_MB"]
+    dossier = int(config["UPLOAD_MAX_DOSSIER_MB"] * MB)
+    return UploadRoom(per_file=int(config["UPLOAD_MAX_FILE_MB"] * MB), dossier=dossier,
+                      left=max(0, dossier - sum(d.size for d in nomination.documents)))
+
+
+def megabytes(size: int, rounding: str = "nearest") -> str:
+    """20, 183,4: a size in MB in the reader's notation, to one decimal; a file's size is rounded up (a file just
+    over 1 MB is 1,1 MB, never "1 MB, more than 1 MB") and the room left down."""
+    tenths = size * 10 / MB
+    tenths = math.ceil(tenths) if rounding == "up" else math.floor(tenths) if rounding == "down" else round(tenths)
+    return format_number(Decimal(tenths) / 10, 1)
+
+
+def request_too_large_message(room: UploadRoom, sent: int | None, most: int):
+    """A form too large for the platform to read at all (over MAX_CONTENT_LENGTH): neither the file nor what was
+    typed with it arrived."""
+    return _l("The file was not received: with its form it was %(size)s MB, more than the %(most)s MB the platform "
+              "receives at once. At most %(mb)s MB per file; this dossier has %(left)s MB left of %(total)s MB. What "
+              "you typed since the draft was last saved did not arrive either: the page shows the draft as saved.",
+              size=megabytes(sent, "up") if sent else _l("more than %(mb)s", mb=megabytes(most)), most=megabytes(most),
+              mb=megabytes(room.per_file), left=megabytes(room.left, "down"), total=megabytes(room.dossier))
+
+
+def file_too_large_message(size: int | None):
+    """A file that is not part of a dossier (an official letter, a signed decision): only the per-file limit."""
+    limit = int(current_app.config["UPLOAD_MAX_FILE_MB"] * MB)
+    return _l("This file (%(size)s MB) is larger than %(mb)s MB, the most per file: send a smaller or compressed "
+              "copy.", size=megabytes(size, "up") if size else _l("more than %(mb)s", mb=megabytes(limit)),
+              mb=megabytes(limit))
+
+
+def too_large_message(room: UploadRoom, size: int | None):
+    """Which limit the file went over, and by how much: a full dossier is not the file's fault."""
+    if room.left <= 0:
+        return _l("This dossier already holds %(total)s MB of files, the most it may: remove a file before adding "
+                  "another.", total=megabytes(room.dossier))
+    sent = megabytes(size, "up") if size else _l("more than %(mb)s", mb=megabytes(room.max_bytes))
+    if room.left < room.per_file and (size is None or size <= room.per_file):
+        return _l("This file (%(size)s MB) is more than what is left for this dossier: %(left)s MB of %(total)s MB. "
+                  "Remove a file, or send a smaller copy.", size=sent, left=megabytes(room.left, "down"),
+                  total=megabytes(room.dossier))
+    return _l("This file (%(size)s MB) is larger than %(mb)s MB, the most per file: send a smaller or compressed "
+              "copy. This dossier has %(left)s MB left of %(total)s MB.", size=sent, mb=megabytes(room.per_file),
+              left=megabytes(room.left, "down"), total=megabytes(room.dossier))
 
 
 def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criterion | None, stream: BinaryIO,
@@ -229,15 +285,15 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
             and (d.criterion_id == (criterion.id if criterion else None))) >= item.max_count:
         raise UploadProblem(_l("“%(item)s” takes at most %(most)d files: remove one first.",
                                item=localized(item, "name"), most=item.max_count))
-    max_bytes, limit_mb = _upload_limit(nomination)
+    room = upload_room(nomination)
     storage = current_storage()
     try:
-        sha, size, kind = files.store(stream, storage, max_bytes=max_bytes, allowed=set(item.accepted_kinds))
+        if room.left <= 0:
+            raise files.UploadRefused("too_large")
+        sha, size, kind = files.store(stream, storage, max_bytes=room.max_bytes, allowed=set(item.accepted_kinds))
     except files.UploadRefused as refused:
         if refused.reason == "too_large":
-            raise UploadProblem(_l("The file is too large: at most %(mb)d MB per file and %(total)d MB for the "
-                                   "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
-                                   total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
+            raise UploadProblem(too_large_message(room, sent_size(stream))) from refused
         raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         files.make_thumbnail(storage, sha, kind)
@@ -481,6 +537,8 @@ def endorse(nominations: list[Nomination], letter_stream: BinaryIO, letter_name:
         sha, size, _kind = files.store(letter_stream, current_storage(), allowed={"pdf"},
                                        max_bytes=current_app.config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024)
     except files.UploadRefused as refused:
+        if refused.reason == "too_large":
+            raise UploadProblem(file_too_large_message(sent_size(letter_stream))) from refused
         message = UPLOAD_MESSAGES.get(refused.reason) or _l("The official letter must be a PDF file.")
         raise UploadProblem(message if refused.reason != "not_allowed"
                             else _l("The official letter must be a PDF file.")) from refused

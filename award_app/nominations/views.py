@@ -1,6 +1,6 @@
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -76,6 +76,11 @@ NOMINATION_STATE_NAMES = {
 @bp.app_template_global()
 def nomination_state_name(state: NominationState) -> str:
     return str(NOMINATION_STATE_NAMES[state])
+
+
+@bp.app_template_global()
+def megabytes(size: int, rounding: str = "nearest") -> str:
+    return services.megabytes(size, rounding)
 
 
 @bp.app_template_global()
@@ -194,9 +199,10 @@ def _field_problems(form) -> list[str | tuple[str, str]]:
     return problems
 
 
-def _dossier_form(nomination: Nomination):
+def _dossier_form(nomination: Nomination, *, as_saved: bool = False):
+    """The form as sent, or (GET, or `as_saved`) as the draft was last saved."""
     round_ = nomination.round
-    if request.method == "POST":
+    if request.method == "POST" and not as_saved:
         return programmes.form_for(round_, _province_choices())
     stored = MultiDict([(k, v) for k, values in (nomination.form_input or {}).items() for v in values])
     form = programmes.form_for(round_, _province_choices(), formdata=stored if stored else None)
@@ -256,62 +262,74 @@ def edit(nomination_id: int):
                 db.session.commit()
                 flash(_("Your nomination is submitted. Its reference is %(ref)s.", ref=reference), "success")
                 return redirect(url_for("nominations.show", nomination_id=nomination.id))
+        document_form = None
         if request.form.get("action") == "upload":  # the typing is saved with the file, never lost
-            _upload_from_request(nomination)
+            document_form = _upload_from_request(nomination)
         db.session.commit()
-        if not problems and duplicate is None:
+        if not problems and duplicate is None and not (document_form and document_form.errors):
             if request.form.get("action") != "upload":
                 flash(_("The draft is saved."), "success")
             return redirect(url_for("nominations.edit", nomination_id=nomination.id)
                             + ("#documents" if request.form.get("action") == "upload" else ""))
         form.version.data = nomination.version
+        return _render_edit(nomination, form, problems, duplicate=duplicate, document_form=document_form)
     return _render_edit(nomination, form, problems, duplicate=duplicate)
 
 
-def _upload_from_request(nomination: Nomination) -> bool:
-    """Store the file the form carries; a refused file gets its message and changes nothing else."""
+def _upload_from_request(nomination: Nomination) -> DocumentForm:
+    """Store the file the form carries. A refused file changes nothing else: the form comes back with the message
+    beside the field at fault (the document and criterion chosen stay chosen); without errors, the file is kept."""
     form = _document_form(nomination)
     form.validate()
-    upload_file = form.file.data
-    if not upload_file or not form.checklist_item_id.data:
-        flash(_("Choose the document and a file to upload."), "error")
-        return False
     item = next((i for i in nomination.round.checklist if str(i.id) == form.checklist_item_id.data), None)
-    if item is None:
+    if item is None and form.checklist_item_id.data:
         abort(404)
+    if item is None:
+        form.checklist_item_id.errors = [_("Choose which document this file is.")]
+    if not form.file.data:
+        form.file.errors = [_("Choose a file to upload.")]
     criterion = None
-    if item.per_criterion:
+    if item is not None and item.per_criterion:
         criterion = next((c for r in nomination.round.rubrics for c in r.criteria
                           if str(c.id) == form.criterion_id.data), None)
         if criterion is None:
-            flash(_("Choose the criterion this evidence is for."), "error")
-            return False
+            form.criterion_id.errors = [_("Choose the criterion this evidence is for.")]
+    else:
+        form.criterion_id.errors = []  # not asked for this document
+    if form.checklist_item_id.errors or form.file.errors or form.criterion_id.errors:
+        return form
     try:
         with db.session.begin_nested():
-            services.add_document(nomination, item, criterion, upload_file.stream, upload_file.filename or "",
+            services.add_document(nomination, item, criterion, form.file.data.stream, form.file.data.filename or "",
                                   actor=_actor())
     except DomainError as refused:
-        flash(str(refused.message), "error")
-        return False
+        form.file.errors = [str(refused.message)]
+        return form
     flash(_("The file is uploaded."), "success")
-    return True
+    return form
 
 
-def _document_form(nomination: Nomination) -> DocumentForm:
-    form = DocumentForm()
-    form.checklist_item_id.choices = [SelectChoice(str(i.id), localized(i, "name")) for i in nomination.round.checklist
+def _document_form(nomination: Nomination, *, as_sent: bool = True) -> DocumentForm:
+    """The upload form; the criterion is asked only in a round where some document is evidence per criterion
+    (eco-schools), and `as_sent=False` leaves the request's body unread (a body too large to read)."""
+    form = DocumentForm() if as_sent else DocumentForm(formdata=None)
+    checklist = nomination.round.checklist
+    form.checklist_item_id.choices = [SelectChoice(str(i.id), localized(i, "name")) for i in checklist
                                       if i.accepted_kinds != ["link"]]
-    criteria = [c for r in nomination.round.rubrics for c in r.criteria]
+    form.asks_criterion = any(i.per_criterion for i in checklist)
+    criteria = [c for r in nomination.round.rubrics for c in r.criteria] if form.asks_criterion else []
     form.criterion_id.choices = [SelectChoice("", _("— not for a criterion —"))] + [
         SelectChoice(str(c.id), localized(c, "name")) for c in criteria]
     return form
 
 
-def _render_edit(nomination: Nomination, form, problems: list, *, duplicate: Nomination | None = None):
+def _render_edit(nomination: Nomination, form, problems: list, *, duplicate: Nomination | None = None,
+                 document_form: DocumentForm | None = None, status: int = 200):
     return render_template("nominations/edit.html", nomination=nomination, form=form, problems=problems,
-                           document_form=_document_form(nomination), needs=services.checklist_needs(nomination),
+                           document_form=document_form or _document_form(nomination),
+                           room=services.upload_room(nomination), needs=services.checklist_needs(nomination),
                            closes_at=nomination.deadline, time_left=time_left(nomination.deadline),
-                           duplicate=duplicate, duplicate_url=_page_of(duplicate) if duplicate else None)
+                           duplicate=duplicate, duplicate_url=_page_of(duplicate) if duplicate else None), status
 
 
 def _documents_page(nomination: Nomination):
@@ -323,9 +341,33 @@ def _documents_page(nomination: Nomination):
 @login_required
 def upload(nomination_id: int):
     nomination = nomination_or_404(nomination_id, can_change_documents)
-    if _upload_from_request(nomination):
+    document_form = _upload_from_request(nomination)
+    if not document_form.errors:
         db.session.commit()
-    return _documents_page(nomination)
+        return _documents_page(nomination)
+    return _page_with_upload_form(nomination, document_form)
+
+
+def _page_with_upload_form(nomination: Nomination, document_form: DocumentForm, status: int = 200):
+    """The page the upload came from, the upload form showing why the file was not kept, the rest as saved."""
+    if can_edit_nomination(current_user, nomination):
+        return _render_edit(nomination, _dossier_form(nomination, as_saved=True), [], document_form=document_form,
+                            status=status)
+    return _render_show(nomination, ExtensionForm(formdata=None), document_form=document_form, status=status)
+
+
+@bp.errorhandler(413)
+def _too_large_for_a_dossier(error):
+    """A request over MAX_CONTENT_LENGTH is not read at all: a dossier's upload comes back as its page, the
+    message beside the file field with the limits, the draft as last saved (autosave keeps the typing)."""
+    nomination_id = (request.view_args or {}).get("nomination_id")
+    if request.endpoint not in ("nominations.edit", "nominations.upload") or nomination_id is None:
+        return render_template("errors/413.html"), 413
+    nomination = nomination_or_404(nomination_id, can_change_documents)
+    document_form = _document_form(nomination, as_sent=False)
+    document_form.file.errors = [str(services.request_too_large_message(
+        services.upload_room(nomination), request.content_length, current_app.config["MAX_CONTENT_LENGTH"]))]
+    return _page_with_upload_form(nomination, document_form, status=413)
 
 
 @bp.route("/<int:nomination_id>/documents/<int:document_id>/thumbnail")
@@ -391,7 +433,8 @@ def show(nomination_id: int):
     return _render_show(nomination, extension_form)
 
 
-def _render_show(nomination: Nomination, extension_form: ExtensionForm):
+def _render_show(nomination: Nomination, extension_form: ExtensionForm, *,
+                 document_form: DocumentForm | None = None, status: int = 200):
     return render_template("nominations/show.html", nomination=nomination,
                            can_edit=can_edit_nomination(current_user, nomination),
                            can_withdraw=can_withdraw_nomination(current_user, nomination),
@@ -400,8 +443,9 @@ def _render_show(nomination: Nomination, extension_form: ExtensionForm):
                            can_return=can_endorse(current_user, nomination),
                            withdraw_form=ReasonForm(formdata=None), return_form=ReasonForm(formdata=None),
                            extension_form=extension_form,
-                           document_form=_document_form(nomination), time_left=time_left(nomination.deadline),
-                           duplicates=_duplicates_shown(nomination))
+                           document_form=document_form or _document_form(nomination),
+                           room=services.upload_room(nomination), time_left=time_left(nomination.deadline),
+                           duplicates=_duplicates_shown(nomination)), status
 
 
 def _duplicates_shown(nomination: Nomination) -> list[tuple[int, str]]:
