@@ -50,6 +50,24 @@ class ChecklistNeed:
     have: int
 
 
+def need_summary(need: ChecklistNeed) -> tuple[bool, str, str]:
+    """How a checklist item stands, in words: (enough?, what there is, what is still to do) — "1 of at least 5",
+    "4 more needed"."""
+    wanted = need.min_count if need.required else 0
+    if need.max_count is not None and need.have > need.max_count:
+        return False, _l("%(have)d of at most %(most)d", have=need.have, most=need.max_count), _l(
+            "remove %(extra)d", extra=need.have - need.max_count)
+    if not need.required:
+        return True, _l("%(have)d (optional)", have=need.have), ""
+    if need.max_count == need.min_count:
+        shown = _l("%(have)d of %(wanted)d", have=need.have, wanted=wanted)
+    else:
+        shown = _l("%(have)d of at least %(wanted)d", have=need.have, wanted=wanted)
+    if need.have < wanted:
+        return False, shown, _l("%(more)d more needed", more=wanted - need.have)
+    return True, shown, ""
+
+
 def deadline_problems(now: datetime, closes_at: datetime | None) -> list:
     if closes_at is None or now > closes_at:
         return [_l("The deadline for submissions has passed.")]

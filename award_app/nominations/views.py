@@ -15,7 +15,7 @@ from award_app.columns import utcnow
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized
-from award_app.nominations import files, programmes, services
+from award_app.nominations import files, programmes, rules, services
 from award_app.nominations.forms import (
     DocumentForm,
     EndorseForm,
@@ -76,6 +76,12 @@ NOMINATION_STATE_NAMES = {
 @bp.app_template_global()
 def nomination_state_name(state: NominationState) -> str:
     return str(NOMINATION_STATE_NAMES[state])
+
+
+@bp.app_template_global()
+def need_summary(need) -> tuple[bool, str, str]:
+    enough, shown, to_do = rules.need_summary(need)
+    return enough, str(shown), str(to_do)
 
 
 @bp.app_template_global()

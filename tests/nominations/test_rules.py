@@ -191,3 +191,17 @@ def test_the_deadline_is_the_closing_time_itself():
 def test_missing_fields_are_named():
     assert [str(p) for p in rules.missing_field_problems(["Ngày sinh", "Quốc tịch"])] == [
         "“Ngày sinh” is not filled in.", "“Quốc tịch” is not filled in."]
+
+
+# -- how a checklist item stands, in words (issue 19) -----------------------------------------
+
+@pytest.mark.parametrize(("need", "expected"), [
+    (rules.ChecklistNeed("Ảnh hoạt động", True, 5, None, 1), (False, "1 of at least 5", "4 more needed")),
+    (rules.ChecklistNeed("Ảnh hoạt động", True, 5, None, 6), (True, "6 of at least 5", "")),
+    (rules.ChecklistNeed("Phiếu đăng ký", True, 1, 1, 0), (False, "0 of 1", "1 more needed")),
+    (rules.ChecklistNeed("Phiếu đăng ký", True, 1, 1, 2), (False, "2 of at most 1", "remove 1")),
+    (rules.ChecklistNeed("Bài báo", False, 0, None, 0), (True, "0 (optional)", "")),
+])
+def test_a_checklist_item_says_what_it_has_and_what_is_still_needed(need, expected):
+    enough, shown, to_do = rules.need_summary(need)  # outside a request: the English text
+    assert (enough, str(shown), str(to_do)) == expected

@@ -368,3 +368,18 @@ def test_a_city_entry_without_narrative_or_indicator_is_not_submitted_and_the_pa
     response = post_dossier(client, nomination.id, fields, action="submit")
     assert response.status_code == 200 and message in text_of(response)
     assert fresh(nomination).state == NominationState.DRAFT and fresh(nomination).reference is None
+
+
+@pytest.mark.parametrize(("lang", "shown", "to_do"), [
+    ("vi", "đã có 0, cần ít nhất 5", "còn thiếu 5"), ("en", "0 of at least 5", "5 more needed")])
+def test_the_document_counter_reads_as_a_sentence(app, lang, shown, to_do):
+    round_ = open_round(ProgrammeCode.YOUTH)
+    owner = applicant("youth_nominator")
+    nomination = draft(round_, owner)
+    client = app.test_client()
+    client.set_cookie("lang", lang)
+    login(client, owner)
+    page = text_of(client.get(f"/nominations/{nomination.id}/edit"))
+    rows = re.findall(r"<tr>.*?</tr>", page, re.S)
+    photos = next(row for row in rows if "action" in row.lower() or "hoạt động" in row)
+    assert f'{shown} — <span class="badge warn">{to_do}</span>' in photos and "/ " not in photos
