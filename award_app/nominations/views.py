@@ -175,9 +175,16 @@ def _mark_duplicate(form, nomination: Nomination, duplicate: Nomination | None) 
     message goes beside those fields (the page links to the other dossier)."""
     if duplicate is None:
         return
-    message = str(services.duplicate_message(duplicate))
-    for name in programmes.IDENTITY[nomination.round.programme_code]:
-        form[name].errors = [*form[name].errors, message]
+    name = programmes.IDENTITY[nomination.round.programme_code][0]
+    form[name].errors = [*form[name].errors, str(services.duplicate_message(duplicate))]
+
+
+def _only_typed_errors(form) -> None:
+    """A draft given back without being submitted shows the mistakes in what was typed, not every empty field
+    (submitting says what is missing)."""
+    for field in form:
+        if not any(not isinstance(v, str) or v.strip() for v in field.raw_data or []):
+            field.errors = []
 
 
 NOT_DOSSIER_FIELDS = frozenset({"csrf_token", "version", "action", "checklist_item_id", "criterion_id"})
@@ -278,6 +285,8 @@ def edit(nomination_id: int):
             return redirect(url_for("nominations.edit", nomination_id=nomination.id)
                             + ("#documents" if request.form.get("action") == "upload" else ""))
         form.version.data = nomination.version
+        if request.form.get("action") != "submit":
+            _only_typed_errors(form)
         return _render_edit(nomination, form, problems, duplicate=duplicate, document_form=document_form)
     return _render_edit(nomination, form, problems, duplicate=duplicate)
 
