@@ -376,9 +376,10 @@ def _too_large_for_a_dossier(error):
     """A request over MAX_CONTENT_LENGTH is not read at all: a dossier's upload comes back as its page, the
     message beside the file field with the limits, the draft as last saved (autosave keeps the typing)."""
     nomination_id = (request.view_args or {}).get("nomination_id")
-    if request.endpoint not in ("nominations.edit", "nominations.upload") or nomination_id is None:
+    nomination = db.session.get(Nomination, nomination_id) if nomination_id is not None else None
+    if (request.endpoint not in ("nominations.edit", "nominations.upload") or nomination is None
+            or not can_change_documents(current_user, nomination)):  # nothing of a dossier one may not see
         return render_template("errors/413.html"), 413
-    nomination = nomination_or_404(nomination_id, can_change_documents)
     document_form = _document_form(nomination, as_sent=False)
     document_form.file.errors = [str(services.request_too_large_message(
         services.upload_room(nomination), request.content_length, current_app.config["MAX_CONTENT_LENGTH"]))]

@@ -224,3 +224,14 @@ def test_the_request_keeps_a_file_over_the_limit_no_further_than_one_byte_past_i
         stream = request.files["file"].stream
         assert stream.received == 300 * KB and len(stream.read()) == limit + 1  # enough to refuse it, no more
         assert request.form["after"] == "kept"  # the form around it is read whole
+
+
+def test_a_too_large_request_to_another_applicants_dossier_shows_nothing_of_it(app):
+    app.config.update(MAX_CONTENT_LENGTH=200 * KB)
+    round_ = open_round()
+    nomination = draft(round_, applicant("school"), ECO_SCHOOL)
+    client = client_in(app, applicant("school"), "en")
+    page = client.get("/").get_data(as_text=True)
+    response = client.post(f"/nominations/{nomination.id}/documents", content_type="multipart/form-data", data={
+        "csrf_token": CSRF_PATTERN.search(page).group(1), "file": (io.BytesIO(bytes(300 * KB)), "lon.pdf")})
+    assert response.status_code == 413 and "Trường THCS Nguyễn Trãi" not in text_of(response)
