@@ -2,15 +2,9 @@
 
 - `pdf_without_active_content`: JavaScript, launch and other actions, additional actions (/AA), embedded
   files, rich media and XFA removed. Every PDF kept by the platform has passed through it (at upload).
-- `without_identity`: the copy a juror of a blind round receives. PDF (pikepdf): the above, plus the
-  information dictionary, XMP metadata at every level (document, page, image, form), EXIF and other metadata
-  segments of JPEG images (image data untouched), page-piece data,
-  thumbnails, annotations (flattened into the page as a printout shows them; their authors, contents,
-  popups and form field names and values are gone), the form, outlines, article threads, the
-  structure tree, associated files, name trees, named destinations, page labels, the collection, the URI
-  base, forms' and images' legacy names and the file ID (made anew). Then an allow-list walk: every string
-  outside stream data is emptied unless a font (CID registry and ordering, Panose), an indexed colour table
-  or the language needs it; optional-content layers are kept (a hidden one stays hidden) as "Layer 1" ….
+- `without_identity`: the copy a juror of a blind round receives. PDF: a new file made of pictures of the
+  original's pages (150 dpi, as a printout shows them, PDFium in a bounded child process: see
+  `pdf_as_page_images`); nothing of the original's objects, strings, names, streams or metadata survives.
   Word (lxml, no entities, no network): only the parts the relationships reach from the package are kept
   (with their relationship parts and the content types), binary ones only among pictures and fonts; the
   document properties emptied, the custom properties, comments, people, custom XML and embedded objects
@@ -20,14 +14,19 @@
   Images: decoded within the pixel bound and re-encoded from the pixels alone.
 
 Every decoder is bounded: images by `MAX_PIXELS`, Word documents by the number and unpacked size of
-their parts (`DocxLimits`), PDF streams are copied without being decompressed.
+their parts (`DocxLimits`), PDFs drawn for a blind copy by pages, pixels, time, memory and output
+(`RasteriseLimits`); neutralised PDFs' streams are copied without being decompressed.
 """
 
 import io
 import posixpath
+import subprocess
+import sys
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote
 
@@ -35,8 +34,10 @@ import pikepdf
 from lxml import etree
 from PIL import Image, ImageOps
 
+from award_app.nominations import rasterise
+
 MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
-VERSION = 2  # raise it when the cleaner removes more: cached copies are made again
+VERSION = 3  # raise it when the cleaner removes more: cached copies are made again
 
 
 class CannotClean(Exception):
@@ -94,13 +95,6 @@ ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Rese
                   "/GoTo3DView"}
 ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen", "/3D"}
 ACTIVE_KEYS = ("/AA", "/JS", "/EF", "/XFA", "/RichMediaContent")
-IDENTITY_KEYS = ("/Metadata", "/PieceInfo", "/LastModified", "/CreatorInfo", "/Thumb", "/B", "/Collection", "/AF")
-# Named destinations and page labels are strings a nominee chooses; links and outlines that used them are gone.
-IDENTITY_ROOT_KEYS = ("/AcroForm", "/Outlines", "/StructTreeRoot", "/Threads", "/SpiderInfo", "/Perms", "/Legal",
-                      "/Names", "/Dests", "/PageLabels", "/URI", "/OpenAction")
-# The only strings outside the page content a blind copy keeps: what a font or the language needs. Every other
-# string (a name tree, a label, a layer name, a file name …) is emptied, wherever it is.
-KEPT_STRING_KEYS = {"/Registry", "/Ordering", "/Lang", "/Panose"}
 
 
 class EncryptedPdf(CannotClean):
@@ -177,108 +171,6 @@ def _remove_active_content(pdf: pikepdf.Pdf) -> bool:
     return found
 
 
-def _remove_identity(pdf: pikepdf.Pdf) -> None:
-    if "/Info" in pdf.trailer:
-        del pdf.trailer["/Info"]
-    pdf.flatten_annotations(mode="print")  # what a printout shows stays; the annotations themselves go
-    for page in pdf.pages:
-        if "/Annots" in page.obj:
-            del page.obj["/Annots"]
-    root = pdf.Root
-    for key in IDENTITY_ROOT_KEYS:
-        if key in root:
-            del root[key]
-    for dictionary in _dictionaries(pdf):
-        for key in IDENTITY_KEYS:
-            if key in dictionary:
-                del dictionary[key]
-        if str(dictionary.get("/Type", "")) == "/XObject" and "/Name" in dictionary:
-            del dictionary["/Name"]  # a legacy name a form or an image may carry
-    _clean_jpeg_images(pdf)
-    _empty_strings(pdf)
-    _generic_layer_names(pdf)
-    if "/ID" in pdf.trailer:
-        del pdf.trailer["/ID"]  # qpdf would keep its first half; without it both halves are made anew
-
-
-def _is_indexed_colour_space(array: pikepdf.Array) -> bool:
-    return len(array) == 4 and str(array[0]) in ("/Indexed", "/I")  # its colour table may be a string
-
-
-def _emptied_string(key: str, value) -> bool:
-    return isinstance(value, pikepdf.String) and key not in KEPT_STRING_KEYS and bytes(value) != b""
-
-
-def _empty_strings(pdf: pikepdf.Pdf) -> None:
-    """The allow-list walk: every string reachable from the trailer, outside stream data, is emptied unless
-    a font, a colour table or the language needs it."""
-    for dictionary in _dictionaries(pdf):
-        for key in list(dictionary.keys()):
-            value = dictionary[key]
-            if _emptied_string(key, value):
-                dictionary[key] = pikepdf.String("")
-            elif isinstance(value, pikepdf.Array):
-                _empty_strings_in_array(value)
-    for obj in pdf.objects:  # arrays kept as objects of their own, e.g. a name tree's
-        if isinstance(obj, pikepdf.Array):
-            _empty_strings_in_array(obj)
-
-
-def _empty_strings_in_array(array: pikepdf.Array, depth: int = 0) -> None:
-    if _is_indexed_colour_space(array) or depth > 32:
-        return
-    for index, value in enumerate(array):
-        if isinstance(value, pikepdf.String) and bytes(value) != b"":
-            array[index] = pikepdf.String("")
-        elif isinstance(value, pikepdf.Array) and not value.is_indirect:
-            _empty_strings_in_array(value, depth + 1)
-
-
-def _generic_layer_names(pdf: pikepdf.Pdf) -> None:
-    """Optional-content layers keep their on/off state (dropping them could show a hidden layer) but not their
-    names, their creators or the names of their configurations."""
-    properties = pdf.Root.get("/OCProperties")
-    if not isinstance(properties, pikepdf.Dictionary):
-        return
-    layers = properties.get("/OCGs")
-    for number, layer in enumerate(layers if isinstance(layers, pikepdf.Array) else [], start=1):
-        if isinstance(layer, pikepdf.Dictionary):
-            layer.Name = pikepdf.String(f"Layer {number}")
-            if "/Usage" in layer:
-                del layer["/Usage"]
-    configurations = [properties.get("/D"), *(properties.get("/Configs") or [])]
-    for configuration in configurations:
-        if isinstance(configuration, pikepdf.Dictionary):
-            for key in ("/Name", "/Creator"):
-                if key in configuration:
-                    del configuration[key]
-
-
-# JPEG segments kept: JFIF (APP0), the ICC colour profile (APP2) and Adobe's colour transform (APP14). The
-# others (EXIF and XMP in APP1, Photoshop's APP13, comments …) are where a camera or editor writes names.
-KEPT_JPEG_SEGMENTS = {0xE0, 0xE2, 0xEE}
-
-
-def jpeg_without_metadata_segments(data: bytes) -> bytes:
-    """The same JPEG, byte for byte in its image data, without its metadata segments (nothing is decoded)."""
-    if not data.startswith(b"\xff\xd8"):
-        return data
-    out, i = bytearray(b"\xff\xd8"), 2
-    while i + 4 <= len(data) and data[i] == 0xFF and data[i + 1] != 0xDA:  # up to the start of scan
-        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
-        if not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in KEPT_JPEG_SEGMENTS:
-            out += data[i:i + 2 + length]
-        i += 2 + length
-    return bytes(out + data[i:])
-
-
-def _clean_jpeg_images(pdf: pikepdf.Pdf) -> None:
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream) and obj.get("/Filter") in (pikepdf.Name.DCTDecode,
-                                                                       pikepdf.Array([pikepdf.Name.DCTDecode])):
-            obj.write(jpeg_without_metadata_segments(obj.read_raw_bytes()), filter=pikepdf.Name.DCTDecode)
-
-
 def _saved(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     # Streams are copied as they are (never decompressed here: no bomb can unfold); a fresh file ID.
@@ -302,14 +194,99 @@ def pdf_without_active_content(source) -> bytes | None:
         return neutralised(pdf)
 
 
-def pdf_without_identity(source) -> bytes:
-    with open_pdf(source) as pdf:
+# -- PDF blind copies: pictures of the pages ----------------------------------------------------
+# A blind copy of a PDF is made anew from pictures of its pages, as a printout shows them: nothing of the
+# original file (objects, names, strings, streams, fonts, metadata, images as they were stored) survives.
+# PDFium draws the pages in a child process that bounds itself (CPU time, memory, output size): a hostile
+# file can make it fail, never make the server wait or swell, and PDFium never runs inside a server thread.
+
+BLIND_PDF_DPI = 150  # body text stays readable on screen and on paper
+MAX_BLIND_PDF_PAGES = 100
+MAX_PAGE_PIXELS = 8_000_000  # an A3 page at 150 dpi is 4.4 million; a larger page is drawn smaller
+MAX_PAGE_SIDE = 10_000  # pixels: a very long, thin page is drawn smaller too
+RASTERISER = Path(__file__).with_name("rasterise.py")
+
+
+@dataclass(frozen=True)
+class RasteriseLimits:
+    dpi: int = BLIND_PDF_DPI
+    max_pages: int = MAX_BLIND_PDF_PAGES
+    max_page_pixels: int = MAX_PAGE_PIXELS
+    max_page_side: int = MAX_PAGE_SIDE
+    cpu_seconds: int = 60
+    wall_seconds: float = 90  # under the web server's 120-second timeout: the upload that made it is answered
+    memory: int = 1536 * 1024 * 1024  # address space of the child, PDFium's decoders included
+    output: int = 200 * 1024 * 1024
+
+    def arguments(self) -> list[str]:
+        return [str(value) for value in (self.dpi, self.max_pages, self.max_page_pixels, self.max_page_side,
+                                         self.cpu_seconds, self.memory, self.output)]
+
+
+class PdfTooManyPages(CannotClean):
+    pass
+
+
+class RasterisingFailed(CannotClean):
+    """The child stopped: a limit reached (time, memory, output) or the decoder failed."""
+
+
+def pdf_as_page_images(source: BinaryIO, limits: RasteriseLimits = RasteriseLimits()) -> bytes:
+    """The blind copy of a PDF: a new file whose pages are only the pictures of the original's pages."""
+    data = source.read()
+    with tempfile.TemporaryFile() as drawn:
         try:
-            _remove_active_content(pdf)
-            _remove_identity(pdf)
-            return _saved(pdf)
-        except Exception as error:  # a hostile file may make qpdf raise anything
-            raise CannotClean(str(error)) from error
+            finished = subprocess.run(  # noqa: S603 - our own script, run by this interpreter, no shell
+                [sys.executable, "-I", str(RASTERISER), *limits.arguments()], input=data, stdout=drawn,
+                stderr=subprocess.DEVNULL, timeout=limits.wall_seconds, check=False)
+        except subprocess.TimeoutExpired as error:  # run() has killed the child
+            raise RasterisingFailed("time") from error
+        if finished.returncode == rasterise.TOO_MANY_PAGES:
+            raise PdfTooManyPages()
+        if finished.returncode == rasterise.UNREADABLE:
+            raise CannotClean("unreadable")
+        if finished.returncode != 0:
+            raise RasterisingFailed(f"status {finished.returncode}")
+        drawn.seek(0)
+        return _pdf_of_pictures(_drawn_pages(drawn, limits))
+
+
+def _drawn_pages(drawn: BinaryIO, limits: RasteriseLimits) -> Iterator[tuple[float, float, bytes]]:
+    """The child's pages, each checked: a JPEG within the pixel bounds, a page of some area."""
+    for _ in range(limits.max_pages + 1):
+        header = drawn.read(rasterise.FRAME.size)
+        if not header:
+            return
+        if len(header) < rasterise.FRAME.size:
+            raise RasterisingFailed("truncated")
+        width, height, length = rasterise.FRAME.unpack(header)
+        picture = drawn.read(length)
+        if len(picture) < length or not (0 < width < 1e6 and 0 < height < 1e6):
+            raise RasterisingFailed("truncated")
+        with Image.open(io.BytesIO(picture), formats=["JPEG"]) as image:  # the header only
+            if (image.mode != "RGB" or image.width * image.height > limits.max_page_pixels
+                    or max(image.size) > limits.max_page_side):
+                raise RasterisingFailed("picture")
+        yield width, height, picture
+    raise RasterisingFailed("pages")
+
+
+def _pdf_of_pictures(pages: Iterator[tuple[float, float, bytes]]) -> bytes:
+    pdf = pikepdf.new()
+    for width, height, picture in pages:
+        with Image.open(io.BytesIO(picture)) as image:
+            pixels = image.size
+        drawing = pdf.make_stream(picture, Type=N.XObject, Subtype=N.Image, Width=pixels[0], Height=pixels[1],
+                                  ColorSpace=N.DeviceRGB, BitsPerComponent=8, Filter=N.DCTDecode)
+        content = pdf.make_stream(f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /P Do Q".encode())
+        pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+            Type=N.Page, MediaBox=[0, 0, width, height], Contents=content,
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(P=drawing)))))
+    if len(pdf.pages) == 0:
+        raise CannotClean("no page")
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 # -- Word ---------------------------------------------------------------------------------------
@@ -518,7 +495,7 @@ def docx_without_identity(source: BinaryIO, limits: DocxLimits = DocxLimits()) -
 def without_identity(source: BinaryIO, kind: str) -> bytes:
     """The copy a juror of a blind round receives; raises CannotClean (never serve the original then)."""
     if kind == "pdf":
-        return pdf_without_identity(source)
+        return pdf_as_page_images(source)
     if kind in IMAGE_FORMATS:
         return image_without_metadata(source, kind)
     if kind == "docx":

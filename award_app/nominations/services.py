@@ -175,6 +175,8 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
                                    "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
                                    total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
         raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+    if nomination.round.blind and not item.identifying and kind == DocumentKind.PDF:
+        _require_pages_jurors_can_receive(storage, sha)
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         files.make_thumbnail(storage, sha, kind)
     document = Document(nomination=nomination, checklist_item_id=item.id,
@@ -187,6 +189,16 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
     if nomination.round.blind and not item.identifying:
         blind_copy_key(document)  # made now, once; a file that cannot be cleaned is marked while it can be replaced
     return document
+
+
+def _require_pages_jurors_can_receive(storage, sha256: str) -> None:
+    """Jurors of a blind round receive a PDF as pictures of its pages, up to a bound: a longer one is refused
+    while the applicant can still split it (rather than kept and withheld)."""
+    most = files.cleaning.MAX_BLIND_PDF_PAGES
+    if files.pdf_pages(storage, sha256) > most:
+        raise UploadProblem(_l("This PDF has more than %(most)d pages. In this blind round jurors receive each page "
+                               "as a picture, at most %(most)d pages a file: split it into several files.",
+                               most=most))
 
 
 def blind_copy_key(document: Document) -> str | None:
