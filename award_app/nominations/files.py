@@ -177,6 +177,11 @@ def pdf_pages(storage: Storage, sha256: str) -> int:
         return len(pdf.pages)
 
 
+def is_strict_word(storage: Storage, sha256: str) -> bool:
+    with storage.open(content_key(sha256)) as source:
+        return cleaning.is_strict_ooxml(source)
+
+
 def blind_copy_key(sha256: str) -> str:
     """Cached per content and cleaner version: a better cleaner makes new copies, never serves old ones."""
     return f"blind/v{cleaning.VERSION}/{sha256[:2]}/{sha256}"

@@ -195,7 +195,10 @@ DOCUMENT = (f'<w:document xmlns:w="{WORD}"><w:body>'
             '</w:ins><w:del w:id="2" w:author="Nguyễn Thị Mai Anh"><w:r><w:delText>Mai Anh</w:delText></w:r></w:del>'
             '<w:r><w:rPr><w:b/><w:rPrChange w:id="3" w:author="Bao Tran" w:initials="MaiAnh"><w:rPr/></w:rPrChange>'
             '</w:rPr><w:t>Giữ lại</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:tcPr><w:cellIns w:id="4" '
-            'w:author="Lê Thị Cúc"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>')
+            'w:author="Lê Thị Cúc"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>'
+            '<w:p><w:r><w:drawing><a:blip xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="'
+            'http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="rId3"/></w:drawing></w:r>'
+            '</w:p></w:body></w:document>')
 COMMENTS = (f'<w:comments xmlns:w="{WORD}"><w:comment w:id="0" w:author="Trần Văn Bảo" w:initials="TVB">'
             '<w:p><w:r><w:t>Mai Anh ơi, sửa chỗ này</w:t></w:r></w:p></w:comment></w:comments>')
 PEOPLE = ('<w15:people xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"><w15:person '
@@ -256,7 +259,7 @@ def test_a_blind_word_copy_keeps_no_name_in_any_part_or_attribute():
     assert "/word/comments.xml" not in parts["[Content_Types].xml"].decode()
     assert not any(name.startswith(("customXml/", "word/comments", "word/people")) or name == "docProps/custom.xml"
                    for name in parts)
-    with Image.open(io.BytesIO(parts["word/media/a.jpg"])) as photo:  # still a picture, without its EXIF
+    with Image.open(io.BytesIO(parts["word/media/image1.jpeg"])) as photo:  # still a picture, without its EXIF
         assert photo.size == (16, 16) and not photo.getexif()
 
 
@@ -484,10 +487,9 @@ def test_the_docx_with_orphans_and_tags_really_hides_the_names():
 
 def test_a_blind_word_copy_keeps_only_referenced_parts_and_no_tag_names():
     parts = _unpacked(cleaning.without_identity(io.BytesIO(docx_with_orphans_and_tags()), "docx"))
-    assert sorted(parts) == ["[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml"]
+    assert sorted(parts) == ["[Content_Types].xml", "_rels/.rels", "word/document.xml"]
     text = " ".join(body.decode("utf-8", "replace") for body in parts.values())
     assert names_in(text) == [], names_in(text)
-    assert "blob.bin" not in parts["word/_rels/document.xml.rels"].decode()
     document = parts["word/document.xml"].decode()
     for kept in ("Báo cáo tự đánh giá", "Trong ô", "Bọc ngoài", "Thẻ"):  # the text inside the wrappers stays
         assert kept in document, kept
@@ -495,29 +497,55 @@ def test_a_blind_word_copy_keeps_only_referenced_parts_and_no_tag_names():
 
 
 def _relationship(kind: str, target: str) -> str:
-    return (f'<Relationship Id="r{abs(hash(target))}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    return (f'<Relationship Id="{_id(target)}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
             f'relationships/{kind}" Target="{target}"/>')
 
 
-def test_a_blind_word_copy_keeps_every_part_the_document_reaches():
+def _id(target: str) -> str:
+    return "r" + "".join(ch for ch in target if ch.isalnum())
+
+
+def test_a_blind_word_copy_keeps_every_part_the_document_reaches_through_an_allowed_relationship():
     rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
     png = io.BytesIO()
     Image.new("RGB", (4, 4)).save(png, "PNG")
+    word = f'xmlns:w="{WORD}"'
     parts = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": rels.format(
                  _relationship("officeDocument", "word/document.xml") + _relationship("extended-properties",
                                                                                       "/docProps/app.xml")),
-             "word/document.xml": TAGGED_DOCUMENT, "docProps/app.xml": APP,
+             "word/document.xml": TAGGED_DOCUMENT.replace("</w:body>", (
+                 f'<w:p><w:r><w:drawing><a:blip xmlns:a="{cleaning.A}" xmlns:r="{cleaning.R}" r:embed="'
+                 f'{_id("media/image%201.png")}"/></w:drawing></w:r></w:p><w:sectPr xmlns:r="{cleaning.R}">'
+                 f'<w:headerReference w:type="default" r:id="{_id("header7.xml")}"/>'
+                 f'<w:footerReference w:type="default" r:id="{_id("f.xml")}"/></w:sectPr></w:body>')),
+             "docProps/app.xml": APP,
              "word/_rels/document.xml.rels": rels.format(
                  _relationship("styles", "styles.xml") + _relationship("image", "media/image%201.png")
                  + _relationship("fontTable", "fontTable.xml") + _relationship("glossaryDocument",
-                                                                               "glossary/document.xml")),
-             "word/styles.xml": "<x/>", "word/fontTable.xml": "<x/>", "word/glossary/document.xml": "<x/>",
+                                                                               "glossary/document.xml")
+                 + _relationship("header", "header7.xml") + _relationship("footer", "f.xml")
+                 + _relationship("theme", "theme/theme1.xml")),
+             "word/styles.xml": f"<w:styles {word}/>", "word/fontTable.xml": f"<w:fonts {word}/>",
+             "word/header7.xml": f"<w:hdr {word}/>", "word/f.xml": f"<w:ftr {word}/>",
+             "word/theme/theme1.xml": f'<a:theme xmlns:a="{cleaning.A}" name="Chủ đề Mai Anh"/>',
+             "word/glossary/document.xml": TAGGED_DOCUMENT,
              "word/glossary/_rels/document.xml.rels": rels.format(_relationship("styles", "styles.xml")),
-             "word/glossary/styles.xml": "<x/>", "word/fonts/font1.odttf": b"\0font", "word/media/image 1.png":
-                 png.getvalue(), "word/_rels/fontTable.xml.rels": rels.format(_relationship("font",
-                                                                                           "fonts/font1.odttf"))}
+             "word/glossary/styles.xml": f"<w:styles {word}/>", "word/fonts/font1.odttf": b"\0font",
+             "word/media/image 1.png": png.getvalue(),
+             "word/_rels/fontTable.xml.rels": rels.format(_relationship("font", "fonts/font1.odttf"))}
     docx = io.BytesIO()
     with zipfile.ZipFile(docx, "w") as archive:
         for name, body in parts.items():
             archive.writestr(name, body)
-    assert sorted(_unpacked(cleaning.without_identity(io.BytesIO(docx.getvalue()), "docx"))) == sorted(parts)
+    copy = _unpacked(cleaning.without_identity(io.BytesIO(docx.getvalue()), "docx"))
+    assert sorted(copy) == ["[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels",
+                            "word/document.xml", "word/fontTable.xml", "word/footer1.xml", "word/header1.xml",
+                            "word/media/image1.png", "word/styles.xml", "word/theme/theme1.xml"]
+    relationships = copy["word/_rels/document.xml.rels"].decode()
+    for target in ("styles.xml", "media/image1.png", "fontTable.xml", "header1.xml", "footer1.xml",
+                   "theme/theme1.xml"):
+        assert f'Target="{target}"' in relationships, target
+    assert "Mai Anh" not in copy["word/theme/theme1.xml"].decode()
+    types = copy["[Content_Types].xml"].decode()
+    assert 'PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.' \
+           'wordprocessingml.header+xml"' in types
