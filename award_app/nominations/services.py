@@ -175,6 +175,8 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
                                    "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
                                    total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
         raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+    if nomination.round.blind and not item.identifying:
+        _require_blind_copy_possible(storage, sha, kind)
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         files.make_thumbnail(storage, sha, kind)
     document = Document(nomination=nomination, checklist_item_id=item.id,
@@ -187,6 +189,20 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
     if nomination.round.blind and not item.identifying:
         blind_copy_key(document)  # made now, once; a file that cannot be cleaned is marked while it can be replaced
     return document
+
+
+def _require_blind_copy_possible(storage, sha256: str, kind: DocumentKind) -> None:
+    """What a blind copy cannot be made of, for a reason the applicant can fix, is refused while they can
+    (rather than kept and withheld): a PDF longer than jurors receive, a Word document in Strict Open XML."""
+    most = files.cleaning.MAX_BLIND_PDF_PAGES
+    if kind == DocumentKind.PDF and files.pdf_pages(storage, sha256) > most:
+        raise UploadProblem(_l("This PDF has more than %(most)d pages. In this blind round jurors receive each page "
+                               "as a picture, at most %(most)d pages a file: split it into several files.",
+                               most=most))
+    if kind == DocumentKind.DOCX and files.is_strict_word(storage, sha256):
+        raise UploadProblem(_l("This Word document is saved as Strict Open XML, which cannot be cleaned for a blind "
+                               "round. In Word, choose File › Save As › Word Document (.docx), or save it as PDF, "
+                               "and send that copy."))
 
 
 def blind_copy_key(document: Document) -> str | None:
