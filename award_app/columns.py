@@ -55,6 +55,3 @@ def str_enum(enum_class: type[enum.Enum], length: int = 32) -> Enum:
         name=enum_class.__name__.lower(),
     )
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from award_app.approval.models import Decision, Revocation
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.nominations import files, lifecycle

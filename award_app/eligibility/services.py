@@ -6,12 +6,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import today_in_vietnam, utcnow
 from award_app.eligibility import workdays
 from award_app.eligibility.models import DocumentRequest, ScreeningDecision, ScreeningOutcome
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.i18n import localized
 from award_app.nominations import lifecycle
 from award_app.nominations.models import Nomination, NominationState

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, RoleGrant, User
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition, NotAllowed, RoundFrozen
 from award_app.extensions import db
 from award_app.jury import conflicts, planner

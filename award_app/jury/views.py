@@ -9,7 +9,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, User
 from award_app.accounts.views import safe_next
 from award_app.bounds import whole_number
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.jury import services

@@ -7,7 +7,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.extensions import db
 
 

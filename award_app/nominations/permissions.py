@@ -1,7 +1,7 @@
 """Named permissions about nominations. A user who may not see a dossier gets 404."""
 
 from award_app.accounts.models import APPLICANT_PROGRAMMES, Role
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.nominations.models import Nomination, NominationState
 from award_app.nominations.rules import EDITABLE, WITHDRAWABLE
 from award_app.rounds.models import RoundState

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, Role
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized

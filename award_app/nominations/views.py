@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from award_app import autosave
 from award_app.bounds import query_number, sent_version, whole_number
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized

@@ -12,7 +12,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role
 from award_app.approval import services
 from award_app.approval.models import Decision
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.eligibility import services as eligibility
 from award_app.eligibility.models import ScreeningDecision, ScreeningOutcome
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen

@@ -10,10 +10,9 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from award_app.columns import utcnow
+from award_app.clock import VIETNAM, utcnow
 from award_app.errors import InvalidTransition, StaleEdit
 from award_app.extensions import db
-from award_app.formfields import VIETNAM
 from award_app.nominations import lifecycle, services
 from award_app.nominations.models import Document, Nomination, NominationState
 from award_app.rounds.models import ProgrammeCode, RoundState
