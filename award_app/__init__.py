@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.accounts.cli import bp as accounts_cli
     from award_app.accounts.views import bp as accounts
     from award_app.approval.views import bp as approval
+    from award_app.asean.views import bp as asean
     from award_app.audit.views import bp as audit
     from award_app.backup import bp as backup_cli
     from award_app.certificates.views import bp as certificates
@@ -73,7 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.scoring.views import bp as scoring
 
     foundation = (accounts, rounds, audit, notifications, jobs)
-    pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
+    pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates, asean)
     for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli,
                       jobs_cli, reminders_cli):
         app.register_blueprint(blueprint)

@@ -37,7 +37,9 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
                     free and chair have another dossier (assignment: jur's; membership: free's)
     council-round   scored and ranked, the council's meeting recorded by chair: awaiting approval
     approved-round  approved, not yet published, and published-round: published, with the signed scan,
-                    certificates (certificate: own's) and a ZIP of them built by the secretariat (job)
+                    certificates (certificate: own's) and a ZIP of them built by the secretariat (job); own's
+                    winning dossier is its ASEAN nominee (asean-entry), asked for its supplement (supplement)
+                    with a file (supplement-file)
     city-round      a City round, open, with an indicator; city-dossier is own's draft with an entry (city-entry)
                     and an indicator value
     session         an open session of an account in no column (nobody may end it but its owner)
@@ -84,6 +86,20 @@ approval.return_proposal           POST council-round   L    4   4     4    4   
 approval.revoke                    POST published-round L    4   4     4    4    4   4   4    4    4     A    4   4
 approval.scan                      GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 approval.upload_scan               POST approved-round  L    4   4     4    4    A   4   4    4    4     A    4   4
+asean.delete_document              POST supplement-file L    A   4     4    4    A   4   4    4    4     4    4   4
+asean.download                     GET  supplement-file L    A   4     4    4    A   4   4    4    4     A    A   4
+asean.form_pdf                     GET  supplement      L    A   4     4    4    A   4   4    4    4     A    A   4
+asean.package                      POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.record_result                POST asean-entry     L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.request_supplements          POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.requirements                 POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.round_page                   GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
+asean.round_page                   GET  council-round   L    4   4     4    4    4   4   4    4    4     4    4   4
+asean.send                         POST supplement      L    A   4     4    4    4   4   4    4    4     4    4   4
+asean.settings                     POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.supplement                   GET  supplement      L    A   4     4    4    A   4   4    4    4     A    A   4
+asean.supplement                   POST supplement      L    A   4     4    4    A   4   4    4    4     4    4   4
+asean.upload                       POST supplement      L    A   4     4    4    A   4   4    4    4     4    4   4
 audit.index                        GET  none            L    4   4     4    4    4   4   4    4    4     4    A   A
 certificates.by_round              GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 certificates.download              GET  certificate     L    A   4     4    4    A   4   4    4    4     A    A   4

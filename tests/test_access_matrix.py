@@ -7,7 +7,7 @@ never change it (GET, and POST only by those the matrix refuses).
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,9 +20,11 @@ from award_app import create_app
 from award_app.accounts import services as accounts
 from award_app.accounts import sessions
 from award_app.approval import services as approval
+from award_app.asean import services as asean
 from award_app.audit.models import AuditEvent
 from award_app.certificates import services as certificates
 from award_app.certificates.models import Certificate
+from award_app.clock import today_in_vietnam
 from award_app.eligibility import services as eligibility
 from award_app.extensions import db
 from award_app.jobs import services as jobs
@@ -141,6 +143,21 @@ def _approve(round_, run, approver) -> None:
     db.session.commit()
 
 
+def _asean_supplement(round_, world, secretariat) -> None:
+    """The published round's ASEAN nominee (own's dossier) asked for its supplement, with one file."""
+    today = today_in_vietnam()
+    call = asean.save_call(round_, {"deadline": today + timedelta(days=60), "supplement_due_on": today + timedelta(
+        days=30), "signer_title": "Director General"}, version=None, actor=secretariat)
+    db.session.commit()
+    supplement = asean.request_supplements(round_, actor=secretariat)[0]
+    photo = next(r for r in call.requirements if r.code == "photos")
+    document = asean.add_document(supplement, photo, io.BytesIO(_jpeg()), "anh.jpg", "", actor=world.people["own"])
+    db.session.commit()
+    world.objects["asean-entry"] = {"entry_id": supplement.nomination.entries[0].id}
+    world.objects["supplement"] = {"asean_supplement_id": supplement.id}
+    world.objects["supplement-file"] = {"asean_supplement_id": supplement.id, "asean_document_id": document.id}
+
+
 def build_world() -> World:
     world = World()
     people = world.people
@@ -232,6 +249,7 @@ def build_world() -> World:
     db.session.commit()
     run_committed()
     objects["published-round"] = {"round_id": published.id}
+    _asean_supplement(published, world, secretariat)
     objects["certificate"] = {"certificate_id": certificate.id}
     objects["code"] = {"code": db.session.get(Certificate, certificate.id).code}
     objects["job"] = {"job_id": job.id}

@@ -20,6 +20,15 @@ ACTION_LABELS = {
     "account.reset_requested": _l("Password reset requested"),
     "account.reset_requested_unknown": _l("Password reset requested for an address with no account"),
     "account.roles_changed": _l("Roles changed"),
+    "asean.call_saved": _l("Settings of the package to ASEAN saved"),
+    "asean.document_removed": _l("File removed from an ASEAN supplement"),
+    "asean.document_uploaded": _l("File added to an ASEAN supplement"),
+    "asean.package_made": _l("Package to ASEAN made"),
+    "asean.requirements_changed": _l("What ASEAN nominees send changed"),
+    "asean.result_recorded": _l("ASEAN's result recorded"),
+    "asean.supplement_saved": _l("English texts of an ASEAN supplement saved"),
+    "asean.supplement_sent": _l("ASEAN supplement sent"),
+    "asean.supplements_requested": _l("ASEAN supplements requested"),
     "assignment.added": _l("Dossier assigned to a juror"),
     "assignment.auto": _l("Dossiers assigned automatically"),
     "assignment.auto_failed": _l("Automatic assignment failed"),
@@ -97,6 +106,10 @@ ACTION_LABELS = {
 
 # The model class an event is about, as `record` stores it (`type(target).__name__`).
 OBJECT_LABELS = {
+    "AseanCall": _l("Package to ASEAN"),
+    "AseanDocument": _l("ASEAN supplement file"),
+    "AseanResult": _l("ASEAN's result"),
+    "AseanSupplement": _l("ASEAN supplement"),
     "Assignment": _l("Assignment"),
     "CalendarDay": _l("Calendar day"),
     "Certificate": _l("Certificate"),

@@ -114,11 +114,23 @@ def is_overdue(request: DocumentRequest, today: date) -> bool:
 
 # -- the lists of those already honoured ------------------------------------------------------
 
-def add_honoured(programme_code, name: str, detail: str, year: int | None, *, actor) -> HonouredName:
-    entry = HonouredName(programme_code=programme_code, name=nfc(name).strip(), detail=nfc(detail).strip(), year=year)
-    db.session.add(entry)
+def add_honoured(programme_code, name: str, detail: str, year: int | None, *, actor,
+                 identity: str = "") -> HonouredName:
+    """A name on the list; with an `identity` (a winner recorded from ASEAN's result) it refuses, not only flags,
+    a later dossier about the same school or person. A name already listed for that year is taken as it is."""
+    name, detail = nfc(name).strip(), nfc(detail).strip()
+    entry = db.session.scalar(select(HonouredName).where(HonouredName.programme_code == programme_code,
+                                                         HonouredName.name == name,
+                                                         HonouredName.year.is_(None) if year is None
+                                                         else HonouredName.year == year))
+    if entry is None:
+        entry = HonouredName(programme_code=programme_code, name=name, detail=detail, year=year)
+        db.session.add(entry)
+    if identity:
+        entry.refuses, entry.identity = True, identity
     db.session.flush()
-    record("honoured.added", entry, actor=actor, programme=programme_code, name=entry.name, year=year)
+    record("honoured.added", entry, actor=actor, programme=programme_code, name=entry.name, year=year,
+           refuses=entry.refuses)
     return entry
 
 

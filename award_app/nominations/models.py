@@ -109,6 +109,8 @@ class Entry(Model):
         cascade="all, delete-orphan", order_by="IndicatorValue.id")
     # Set by the approval stage when an award is taken back (a later stage's fact, read here by name).
     revocation = relationship("Revocation", uselist=False, viewonly=True)
+    # ASEAN's result for a nominated entry (the asean stage's fact, read here by name).
+    asean_result = relationship("AseanResult", uselist=False, viewonly=True)
 
     __table_args__ = (UniqueConstraint("nomination_id", "group_id"),)
 

@@ -218,3 +218,21 @@ def similar_names(a: str, b: str) -> bool:
         return True
     shorter, longer = sorted((_distinctive_words(left), _distinctive_words(right)), key=len)
     return len(shorter) >= 2 and shorter <= longer
+
+
+def honoured_identity(programme: str, details: Mapping) -> str:
+    """Who a dossier is about, as a winner recorded from ASEAN's result is kept on the list of those already
+    honoured: a school's name and province, a young person's name and date of birth (accents, case and spacing
+    ignored); "" when the dossier does not say, or for a city (cities are not excluded)."""
+    if programme == "eco_school":
+        name, other = fold(details.get("school_name") or ""), details.get("province_id") or ""
+    elif programme == "youth":
+        name, other = fold(details.get("nominee_name") or ""), details.get("date_of_birth") or ""
+    else:
+        return ""
+    return f"{programme}|{name}|{other}" if name and other else ""
+
+
+def honoured_refusal(name: str, year: int | None, detail: str):
+    return _l("“%(name)s” was already honoured at ASEAN level (%(detail)s, %(year)s): the rules exclude it from "
+              "later rounds.", name=name, detail=detail, year=year or "")

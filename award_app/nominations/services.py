@@ -145,13 +145,27 @@ def requested_item_ids(nomination: Nomination) -> set[int]:
     return set(nomination.requested_items or [])
 
 
-def _upload_limit(nomination: Nomination) -> tuple[int, int]:
+def _upload_limit(used_bytes: int) -> tuple[int, int]:
     """(bytes this file may have, the per-file limit in MB): the smaller of the per-file limit and
     what is left of the per-dossier limit."""
     config = current_app.config
     per_file = config["UPLOAD_MAX_FILE_MB"] * 1024 * 1024
-    left = config["UPLOAD_MAX_DOSSIER_MB"] * 1024 * 1024 - sum(d.size for d in nomination.documents)
+    left = config["UPLOAD_MAX_DOSSIER_MB"] * 1024 * 1024 - used_bytes
     return max(0, min(per_file, left)), config["UPLOAD_MAX_FILE_MB"]
+
+
+def store_upload(stream: BinaryIO, *, allowed: set[str], used_bytes: int) -> tuple[str, int, DocumentKind]:
+    """Keep a file through the checks every dossier file passes (files.store), within the per-file limit and what
+    `used_bytes` leaves of the per-dossier limit: (sha256, size, kind), or UploadProblem in the user's words."""
+    max_bytes, limit_mb = _upload_limit(used_bytes)
+    try:
+        return files.store(stream, current_storage(), max_bytes=max_bytes, allowed=allowed)
+    except files.UploadRefused as refused:
+        if refused.reason == "too_large":
+            raise UploadProblem(_l("The file is too large: at most %(mb)d MB per file and %(total)d MB for the "
+                                   "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
+                                   total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
+        raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
 
 
 def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criterion | None, stream: BinaryIO,
@@ -164,22 +178,15 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
             and (d.criterion_id == (criterion.id if criterion else None))) >= item.max_count:
         raise UploadProblem(_l("“%(item)s” takes at most %(most)d files: remove one first.",
                                item=localized(item, "name"), most=item.max_count))
-    max_bytes, limit_mb = _upload_limit(nomination)
     storage = current_storage()
-    try:
-        sha, size, kind = files.store(stream, storage, max_bytes=max_bytes, allowed=set(item.accepted_kinds))
-    except files.UploadRefused as refused:
-        if refused.reason == "too_large":
-            raise UploadProblem(_l("The file is too large: at most %(mb)d MB per file and %(total)d MB for the "
-                                   "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
-                                   total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
-        raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+    sha, size, kind = store_upload(stream, allowed=set(item.accepted_kinds),
+                                   used_bytes=sum(d.size for d in nomination.documents))
     if nomination.round.blind and not item.identifying:
         _require_blind_copy_possible(storage, sha, kind)
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         files.make_thumbnail(storage, sha, kind)
     document = Document(nomination=nomination, checklist_item_id=item.id,
-                        criterion_id=criterion.id if criterion else None, original_name=_clean_name(filename),
+                        criterion_id=criterion.id if criterion else None, original_name=clean_name(filename),
                         sha256=sha, kind=kind, size=size, uploaded_by_id=actor.id)
     db.session.add(document)
     db.session.flush()
@@ -239,7 +246,7 @@ def neutralise_stored_pdfs() -> int:
     return changed
 
 
-def _clean_name(filename: str) -> str:
+def clean_name(filename: str) -> str:
     """The name as the user knows it, for display only: no path, no control characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable())
@@ -283,6 +290,7 @@ def submission_problems(nomination: Nomination, form_errors: list, now: datetime
     problems += rules.missing_field_problems(form_errors)
     problems += rules.document_problems(checklist_needs(nomination))
     details = nomination.details or {}
+    problems += honoured_refusals(nomination)
     if round_.programme_code == "youth":
         problems += rules.youth_problems(details, programmes.closing_day(round_))
     elif round_.programme_code == "city":
@@ -344,6 +352,17 @@ def honoured_matches(nomination: Nomination) -> list[str]:
     return [h.name for h in listed if rules.similar_names(name, h.name)]
 
 
+def honoured_refusals(nomination: Nomination) -> list:
+    """A winner that ASEAN's result put on the list (HonouredName.refuses) cannot enter again: the same school
+    (name and province) or young person (name and date of birth). A merely similar name is only flagged."""
+    identity = rules.honoured_identity(nomination.round.programme_code.value, nomination.details or {})
+    if not identity:
+        return []
+    listed = db.session.scalars(select(HonouredName).where(HonouredName.refuses.is_(True),
+                                                           HonouredName.identity == identity))
+    return [rules.honoured_refusal(h.name, h.year, h.detail) for h in listed]
+
+
 def flag_honoured(nomination: Nomination) -> list[str]:
     matches = honoured_matches(nomination)
     nomination.flags = [f for f in nomination.flags or [] if not f.startswith("honoured:")] + [
@@ -365,7 +384,7 @@ def endorse(nominations: list[Nomination], letter_stream: BinaryIO, letter_name:
         message = UPLOAD_MESSAGES.get(refused.reason) or _l("The official letter must be a PDF file.")
         raise UploadProblem(message if refused.reason != "not_allowed"
                             else _l("The official letter must be a PDF file.")) from refused
-    letter = EndorsementLetter(endorser_id=actor.id, number=nfc(number).strip(), original_name=_clean_name(letter_name),
+    letter = EndorsementLetter(endorser_id=actor.id, number=nfc(number).strip(), original_name=clean_name(letter_name),
                                sha256=sha, size=size)
     db.session.add(letter)
     db.session.flush()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -344,12 +345,16 @@ class Indicator(Model):
 
 class HonouredName(Model):
     """A school already honoured as an ASEAN Eco-school, or a young person with another ASEAN youth
-    environment award: a dossier with a similar name is flagged, not refused."""
+    environment award: a dossier with a similar name is flagged, not refused. A winner recorded from ASEAN's
+    result `refuses`: a dossier about the same school or person (`identity`, nominations.rules.honoured_identity)
+    cannot be submitted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), ForeignKey("programme.code"))
     name: Mapped[str] = mapped_column(NFCText(300))
     detail: Mapped[str] = mapped_column(NFCText(300), default="")
     year: Mapped[int | None]
+    refuses: Mapped[bool] = mapped_column(default=False, server_default=false())
+    identity: Mapped[str] = mapped_column(String(400), default="", server_default="", index=True)
 
     __table_args__ = (UniqueConstraint("programme_code", "name", "year"),)
