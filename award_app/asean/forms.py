@@ -54,7 +54,7 @@ class ResultForm(FlaskForm):
                           validators=[required()])
     cor_category = SelectField(_l("Category of the Certificate of Recognition"), choices=[],
                                validators=[optional()])
-    size_class = SelectField(_l("Size class"), choices=[SelectChoice("", _l("—"))] + [
+    size_class = SelectField(_l("Size class"), choices=[SelectChoice("", "—")] + [
         SelectChoice(k, v) for k, v in SIZE_NAMES.items()], validators=[optional()])
     meeting = StringField(_l("ASEAN meeting that decided"), validators=[required(), length(300)],
                           render_kw={"placeholder": "ASEAN Ministerial Meeting on Environment"})

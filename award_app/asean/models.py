@@ -8,10 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.asean.rules import OUTCOME_NAMES
+from award_app.asean.rules import OUTCOME_NAMES, SIZE_NAMES
 from award_app.clock import utcnow
 from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.extensions import Model
+from award_app.i18n import localized
 from award_app.nominations.models import DocumentKind
 
 
@@ -172,3 +173,13 @@ class AseanResult(Model):
     @property
     def outcome_name(self) -> str:
         return str(OUTCOME_NAMES[self.outcome.value])
+
+    @property
+    def description(self) -> str:
+        """In the reader's language: "ASEAN award", or "ASEAN Certificate of Recognition: Clean Air (big city)"."""
+        if self.outcome != AseanOutcome.CERTIFICATE:
+            return self.outcome_name
+        group = next((g for g in self.entry.nomination.round.groups
+                      if g.code == f"cor_{self.cor_category}_{self.size_class}"), None)
+        category = localized(group, "name").rsplit(" (", 1)[0].split(" – ", 1)[-1] if group else self.cor_category
+        return f"{self.outcome_name}: {category} ({SIZE_NAMES[self.size_class]})"

@@ -142,6 +142,10 @@ class RequirementNeed:
 
     @property
     def have(self) -> int:
+        """The files sent, else the national ones; never national files for a requirement whose files name their
+        authors (the national dossier says no author per file)."""
+        if self.needs_author:
+            return len(self.authors)
         return len(self.authors) or self.national
 
 

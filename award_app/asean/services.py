@@ -212,6 +212,12 @@ def request_supplements(round_: Round, *, actor) -> list[AseanSupplement]:
     return made
 
 
+def supplements_of_applicant(user) -> list[AseanSupplement]:
+    return list(db.session.scalars(select(AseanSupplement).join(Nomination).where(Nomination.applicant_id == user.id)
+                                   .options(selectinload(AseanSupplement.nomination))
+                                   .order_by(AseanSupplement.id.desc())))
+
+
 def is_nominee_of(user, supplement: AseanSupplement) -> bool:
     return user.is_authenticated and supplement.nomination.applicant_id == user.id
 

@@ -82,7 +82,7 @@ def _result_form(round_: Round, result, formdata=None, prefix: str = "") -> Resu
             values["outcome"] = result.outcome.value
         form = ResultForm(formdata=None, data=values, prefix=prefix)
         form.version.data = result.version if result else ""
-    form.cor_category.choices = [SelectChoice("", _("—"))] + [SelectChoice(code, name) for code, name
+    form.cor_category.choices = [SelectChoice("", "—")] + [SelectChoice(code, name) for code, name
                                                               in services.cor_categories(round_)]
     return form
 

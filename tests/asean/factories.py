@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from award_app.asean import services
 from award_app.clock import today_in_vietnam
 from award_app.extensions import db
-from award_app.jury import services as jury
 from award_app.ranking import services as ranking
 from award_app.rounds.models import ProgrammeCode, RoundState
 from award_app.scoring import services as scoring
@@ -33,7 +32,10 @@ CALL = {"organiser_en": "Ministry of Agriculture and Environment", "addressee": 
         "exclude_winners": True}
 
 
-def approved_round(points=((22, 24, 23, 21), (15, 18, 17, 19)), names=None):
+SCHOOLS = ("Trường THCS Nguyễn Trãi", "Trường THCS Lê Lợi")
+
+
+def approved_round(points=((22, 24, 23, 21), (15, 18, 17, 19)), names=SCHOOLS):
     """An approved eco-school round: the first THCS school (90 points) is Viet Nam's Secondary nominee."""
     round_, dossiers, secretariat, _council, run = council_round(points, names=names)
     approve(round_, run, staff("approver"))

@@ -73,3 +73,25 @@ def test_the_demo_is_refused_without_a_demo_password(app, runner):
     app.config["DEMO_PASSWORD"] = None
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0
+
+
+def test_the_approved_eco_school_round_went_to_asean_and_one_result_came_back(app, demo):
+    from award_app.asean import services as asean
+    from award_app.asean.models import AseanResult
+    from award_app.certificates.models import Certificate
+    from award_app.rounds.models import HonouredName
+
+    approved = db.session.scalars(select(Round).where(Round.state == RoundState.APPROVED)).one()
+    nominees = asean.nominees(approved)
+    supplements = asean.supplements_of(approved)
+    assert len(nominees) == 2 and {n.entry.nomination_id for n in nominees} == set(supplements)
+    for supplement in supplements.values():
+        assert asean.supplement_gaps(supplement) == []
+    assert asean.package_check(approved).ready
+    result = db.session.scalars(select(AseanResult)).one()
+    assert result.entry.nomination.display_name == data.ASEAN_RESULT["school"]
+    assert db.session.scalars(select(HonouredName).where(HonouredName.refuses.is_(True))).one().name == (
+        data.ASEAN_RESULT["school"])
+    certificate = db.session.scalars(select(Certificate).where(Certificate.entry_id == result.entry_id)).one()
+    page = app.test_client().get(f"/verify/{certificate.code}", headers={"Accept-Language": "vi"})
+    assert "AWGEE-2026/ES-07" in page.get_data(as_text=True)
