@@ -36,6 +36,7 @@ from award_app.accounts.forms import (
 )
 from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, UserSession
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
+from award_app.accounts.step_up import step_up
 from award_app.audit.services import record, record_at_most
 from award_app.columns import utcnow
 from award_app.errors import wants_json
@@ -245,6 +246,8 @@ def admin_new():
     _require_admin()
     form = StaffAccountForm()
     if form.validate_on_submit():
+        if (asked := step_up()) is not None:
+            return asked
         try:
             user = services.create_staff_account(
                 email=form.email.data, password=form.password.data, full_name=form.full_name.data,
@@ -279,6 +282,8 @@ def admin_edit(user_id: int):
     if form.validate_on_submit():
         if user.id == current_user.id and (Role.ADMIN.value not in form.roles.data or not form.active.data):
             flash(_("You cannot remove your own administrator role or disable your own account."), "error")
+        elif (asked := step_up()) is not None:
+            return asked
         else:
             actor = current_user._get_current_object()
             services.set_roles(user, {Role(r) for r in form.roles.data}, actor=actor)
