@@ -86,7 +86,7 @@ class Authenticator:
     """A phone's authenticator app, for servers whose database a test does not reach (another process, another
     SECRET_KEY): the keys it was given on the enrolment page and, per key, the last step it gave a code for.
     The server takes each code once and one step either side of its own: a third sign-in of the same account
-    within one step waits for the next."""
+    within one step waits for the next step."""
 
     def __init__(self):
         self.keys: dict[str, tuple[str, int]] = {}
@@ -99,7 +99,7 @@ class Authenticator:
 
     def code(self, email: str) -> str:
         secret, last = self.keys[email]
-        step = max(int(time.time() // STEP_SECONDS) - 1, last + 1)
+        step = max(int(time.time() // STEP_SECONDS), last + 1)  # not the step before: it may end on the way
         while step > int(time.time() // STEP_SECONDS) + 1:
             time.sleep(1)
         self.keys[email] = (secret, step)

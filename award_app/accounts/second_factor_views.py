@@ -80,6 +80,7 @@ def verify():
         if problem is None:
             return redirect(_back())
         form.code.errors.append(problem)
+        form.code.data = ""  # the next code is typed afresh
     return render_template("accounts/second_factor_verify.html", form=form), status
 
 
@@ -135,6 +136,7 @@ def enrol():
             session.pop(ENROLMENT_KEY, None)
             return render_template("accounts/second_factor_codes.html", codes=codes, back=_back(), enrolled=True)
         form.code.errors.append(_("This code is not right. Type the 6 digits the app shows now for this account."))
+        form.code.data = ""
     return render_template("accounts/second_factor_enrol.html", form=form, required=owed is Pending.ENROL,
                            qr_code=_qr_code(second_factor.provisioning_uri(user, secret)),
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
