@@ -394,3 +394,24 @@ def test_step_up_counts_from_the_last_second_factor(app):
     assert second_factor.passed_recently(user)
     record.second_factor_at = utcnow() - timedelta(minutes=app.config["STEP_UP_MINUTES"], seconds=1)
     assert not second_factor.passed_recently(user)
+
+
+def test_a_password_reset_does_not_skip_the_second_step(app):
+    user, _codes = enrolled_staff(app)
+    client = app.test_client()
+    submit(client, "/accounts/reset", {"email": user.email})
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).one()
+    link = re.search(r"/accounts/reset/\S+", mail.body).group(0)
+    assert submit(client, link, {"password": "mây-trắng-bay-qua-đồi-xanh", "confirm": "mây-trắng-bay-qua-đồi-xanh"}
+                  ).status_code == 302
+    assert half_signed_in(client)
+
+
+def test_after_the_code_only_a_local_page_is_followed(app):
+    user, _codes = enrolled_staff(app)
+    _no_code_used_lately(user)
+    client = app.test_client()
+    login_with_password_only(client, user)
+    response = submit(client, "/accounts/second-factor/?next=https://evil.example/", {"code": fresh_code(user.email)},
+                      form_url=CODE_PAGE)
+    assert response.status_code == 302 and response.location == "/"
