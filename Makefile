@@ -23,8 +23,9 @@ run: setup
 	@echo "Serving $(PUBLIC_URL) — demo accounts are listed in README.md"
 	PUBLIC_URL=$(PUBLIC_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The suite runs on every core (pytest-xdist); each worker has its own PostgreSQL database and files.
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,6 +4,8 @@ import unicodedata
 
 
 def nfc(value: str | None) -> str | None:
+    """The one rule for stored text (columns.NFCText applies it too): NFC-normalised, without surrounding
+    blanks; the spaces inside are kept as typed."""
     return unicodedata.normalize("NFC", value).strip() if value is not None else None
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from award_app.accounts.models import ApplicantKind
 from award_app.accounts.services import register_applicant
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.nominations import services as nominations
 from award_app.rounds.models import Programme, ProgrammeCode, Round, RoundState

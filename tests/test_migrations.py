@@ -71,3 +71,35 @@ def test_migration_files_are_date_prefixed_and_described():
         assert path.name[:8].isdigit() and path.name[8] == "_", path.name
         first_line = path.read_text(encoding="utf-8").splitlines()[0]
         assert len(first_line.strip('"')) > 10, f"{path.name} has no message"
+
+
+def test_dossiers_in_the_removed_states_stay_in_the_competition(empty_database_url, tmp_path):
+    """lifecycle01: "scored" and "proposed" were never set; a row in either becomes "under_review", which the
+    ranking and the approval read as they read those two, and the database then refuses both."""
+    from sqlalchemy.exc import IntegrityError
+
+    from award_app.nominations.services import create_nomination
+    from award_app.rounds.services import seed_reference_data
+    from tests.fixtures_dossiers import open_round, school_applicant
+
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "UPLOAD_FOLDER": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="sessions01")
+        seed_reference_data()
+        round_, applicant = open_round(), school_applicant()
+        ids = [create_nomination(round_, applicant).id for _ in range(3)]
+        db.session.commit()
+        for number, (nomination_id, state) in enumerate(zip(ids, ("scored", "proposed", "eligible"), strict=True)):
+            db.session.execute(text("UPDATE nomination SET state = :state, reference = :reference WHERE id = :id"),
+                               {"state": state, "reference": f"ES-2026-{number + 1:04d}", "id": nomination_id})
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        with db.engine.connect() as connection:
+            states = dict(connection.execute(text("SELECT id, state FROM nomination")).all())
+        assert [states[i] for i in ids] == ["under_review", "under_review", "eligible"]
+        for state in ("scored", "proposed"):
+            with pytest.raises(IntegrityError), db.engine.begin() as connection:
+                connection.execute(text("UPDATE nomination SET state = :state"), {"state": state})
+        db.engine.dispose()

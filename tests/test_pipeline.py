@@ -8,7 +8,7 @@ from datetime import timedelta
 import openpyxl
 from sqlalchemy import select
 
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.models import Nomination, NominationState, OutboxMessage, Programme, Round, RoundState
 from award_app.rounds.models import ProgrammeCode

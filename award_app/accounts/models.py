@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.database import end_idle_transaction
 from award_app.extensions import db
 from award_app.rounds.models import ProgrammeCode

@@ -22,7 +22,7 @@ from award_app.accounts.models import (
     check_no_password,
 )
 from award_app.audit.services import record, record_at_most
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError
 from award_app.extensions import db
 from award_app.text import nfc

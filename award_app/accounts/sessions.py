@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from award_app.accounts.models import STAFF_ROLES, CouncilMembership, SessionEnd, User, UserSession
 from award_app.audit.services import new_event, record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.database import beside_the_request
 from award_app.extensions import db
 

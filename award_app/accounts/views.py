@@ -38,7 +38,7 @@ from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, Use
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
 from award_app.accounts.step_up import step_up
 from award_app.audit.services import record, record_at_most
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import wants_json
 from award_app.extensions import db, limiter
 from award_app.formfields import ActionForm

@@ -3,7 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime
 from award_app.extensions import db
 
 

@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "nomination.documents_sent": _l("Missing documents sent"),
     "nomination.endorsed": _l("Nomination endorsed"),
     "nomination.returned": _l("Nomination returned by the endorser"),
+    "nomination.revoked": _l("Nomination's award revoked"),
     "nomination.saved": _l("Nomination saved"),
     "nomination.screened": _l("Nomination screened"),
     "nomination.submitted": _l("Nomination submitted"),

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import DDL, JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from award_app.columns import UTCDateTime, utcnow
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
 from award_app.extensions import db
 
 

@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, utcnow
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
 from award_app.extensions import db
 
 

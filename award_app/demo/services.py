@@ -12,7 +12,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, EndorserScope, Role, User
 from award_app.approval.services import approve
 from award_app.certificates.services import issue_for_round
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.demo import data
 from award_app.eligibility.models import ScreeningOutcome
 from award_app.eligibility.services import screen

@@ -14,20 +14,20 @@ from sqlalchemy.orm import selectinload
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, RoleGrant, User
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition, NotAllowed, RoundFrozen
 from award_app.extensions import db
 from award_app.jury import conflicts, planner
 from award_app.jury.models import Assignment, Conflict, ConflictKind, ConflictSource, ConflictStatus, Declaration
 from award_app.jury.planner import Infeasible, Plan
+from award_app.nominations import lifecycle
 from award_app.nominations.models import Nomination, NominationState
-from award_app.nominations.services import set_state
+from award_app.nominations.rules import ASSIGNABLE
 from award_app.notifications import services as notifications
 from award_app.rounds.models import ProgrammeCode, Round, RoundState
 from award_app.text import nfc
 
 ASSIGNING_ROUND_STATES = (RoundState.SCREENING, RoundState.SCORING)
-ASSIGNABLE = (NominationState.ELIGIBLE, NominationState.UNDER_REVIEW)
 
 
 def _require_not_frozen(round_: Round) -> None:
@@ -247,7 +247,7 @@ def assign(nomination: Nomination, juror: User, *, actor, pinned: bool = True) -
     db.session.add(assignment)
     db.session.flush()
     if nomination.state == NominationState.ELIGIBLE:
-        set_state(nomination, NominationState.UNDER_REVIEW, actor=actor, action="nomination.under_review")
+        lifecycle.send_to_council(nomination, actor=actor)
     record("assignment.added", assignment, round_id=round_.id, actor=actor, nomination=nomination.id,
            juror=juror.id)
     return assignment
@@ -432,7 +432,7 @@ def auto_assign(round_: Round, *, actor) -> Plan | Infeasible:
                 db.session.add(Assignment(round_id=round_.id, nomination_id=nomination.id, juror_id=juror_id,
                                           created_by_id=actor.id))
         if nomination.state == NominationState.ELIGIBLE:
-            set_state(nomination, NominationState.UNDER_REVIEW, actor=actor, action="nomination.under_review")
+            lifecycle.send_to_council(nomination, actor=actor)
     db.session.flush()
     record("assignment.auto", round_, round_id=round_.id, actor=actor, dossiers=len(nominations),
            jurors=len(jurors), loads={str(k): v for k, v in result.loads.items()}, connected=result.connected,

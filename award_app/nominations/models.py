@@ -7,11 +7,14 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.extensions import db
 
 
 class NominationState(enum.StrEnum):
+    """A dossier's state; the steps between them are rules.TRANSITIONS, taken only by lifecycle.py."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
     ENDORSED = "endorsed"
@@ -20,21 +23,10 @@ class NominationState(enum.StrEnum):
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     UNDER_REVIEW = "under_review"
-    SCORED = "scored"
-    PROPOSED = "proposed"
     AWARDED = "awarded"
     NOT_SELECTED = "not_selected"
     WITHDRAWN = "withdrawn"
     REVOKED = "revoked"
-
-
-# States in which the secretariat screens a dossier (after endorsement where the round needs it).
-AWAITING_SCREENING = (NominationState.SUBMITTED, NominationState.ENDORSED)
-# States in which the applicant may still change the dossier.
-EDITABLE_STATES = (NominationState.DRAFT, NominationState.RETURNED)
-# Withdrawal is possible any time before the result is decided.
-WITHDRAWABLE = frozenset(NominationState) - {NominationState.WITHDRAWN, NominationState.AWARDED,
-                                             NominationState.NOT_SELECTED, NominationState.REVOKED}
 
 
 class Nomination(db.Model):

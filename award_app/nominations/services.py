@@ -1,4 +1,5 @@
-"""Creating, saving, documenting, submitting and withdrawing nominations. Never commits."""
+"""Creating, saving, documenting, submitting and endorsing nominations; the state moves are lifecycle.py's.
+Never commits."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -11,14 +12,12 @@ from sqlalchemy import func, select
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, Role
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized
-from award_app.nominations import files, programmes, rules
+from award_app.nominations import files, lifecycle, programmes, rules
 from award_app.nominations.models import (
-    EDITABLE_STATES,
-    WITHDRAWABLE,
     DeadlineExtension,
     Document,
     DocumentKind,
@@ -65,7 +64,7 @@ def _require_open_round(round_: Round) -> None:
 
 def _require_editable(nomination: Nomination, version: int | None = None) -> None:
     _require_open_round(nomination.round)
-    if nomination.state not in EDITABLE_STATES:
+    if nomination.state not in rules.EDITABLE:
         raise InvalidTransition(_l("The nomination can no longer be changed."))
     if version is not None and version != nomination.version:
         raise StaleEdit()
@@ -74,7 +73,7 @@ def _require_editable(nomination: Nomination, version: int | None = None) -> Non
 def create_nomination(round_: Round, applicant, *, actor=None) -> Nomination:
     if round_.state != RoundState.OPEN:
         raise InvalidTransition(_l("This round does not accept nominations now."))
-    nomination = Nomination(round=round_, applicant=applicant, state=NominationState.DRAFT,
+    nomination = Nomination(round=round_, applicant=applicant,
                             entered_by=actor if actor is not None and actor is not applicant else None)
     db.session.add(nomination)
     db.session.flush()
@@ -175,6 +174,8 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
                                    "whole dossier. Send a smaller or compressed file.", mb=limit_mb,
                                    total=current_app.config["UPLOAD_MAX_DOSSIER_MB"])) from refused
         raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+    if nomination.round.blind and not item.identifying:
+        _require_blind_copy_possible(storage, sha, kind)
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         files.make_thumbnail(storage, sha, kind)
     document = Document(nomination=nomination, checklist_item_id=item.id,
@@ -187,6 +188,20 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
     if nomination.round.blind and not item.identifying:
         blind_copy_key(document)  # made now, once; a file that cannot be cleaned is marked while it can be replaced
     return document
+
+
+def _require_blind_copy_possible(storage, sha256: str, kind: DocumentKind) -> None:
+    """What a blind copy cannot be made of, for a reason the applicant can fix, is refused while they can
+    (rather than kept and withheld): a PDF longer than jurors receive, a Word document in Strict Open XML."""
+    most = files.cleaning.MAX_BLIND_PDF_PAGES
+    if kind == DocumentKind.PDF and files.pdf_pages(storage, sha256) > most:
+        raise UploadProblem(_l("This PDF has more than %(most)d pages. In this blind round jurors receive each page "
+                               "as a picture, at most %(most)d pages a file: split it into several files.",
+                               most=most))
+    if kind == DocumentKind.DOCX and files.is_strict_word(storage, sha256):
+        raise UploadProblem(_l("This Word document is saved as Strict Open XML, which cannot be cleaned for a blind "
+                               "round. In Word, choose File › Save As › Word Document (.docx), or save it as PDF, "
+                               "and send that copy."))
 
 
 def blind_copy_key(document: Document) -> str | None:
@@ -293,39 +308,11 @@ def submit(nomination: Nomination, *, form_errors: list, now: datetime | None = 
         raise SubmissionRefused(problems)
     if nomination.reference is None:
         nomination.reference = _next_reference(nomination.round)
-    old = nomination.state
-    nomination.state = NominationState.SUBMITTED
     nomination.submitted_at = now
-    nomination.state_reason = ""
     flag_honoured(nomination)
-    record("nomination.submitted", nomination, round_id=nomination.round_id, actor=actor, old=old,
-           new=nomination.state, reference=nomination.reference, flags=nomination.flags)
+    lifecycle.mark_submitted(nomination, actor=actor, reference=nomination.reference, flags=nomination.flags)
     notifications.queue(nomination.applicant, "submitted", nomination=nomination)
     return nomination.reference
-
-
-def withdraw(nomination: Nomination, reason: str, *, actor) -> None:
-    """Any time before approval, with a reason."""
-    _require_open_round(nomination.round)
-    if nomination.state not in WITHDRAWABLE:
-        raise InvalidTransition()
-    reason = nfc(reason or "").strip()
-    if not reason:
-        raise InvalidTransition(_l("Give a reason for the withdrawal."))
-    old = nomination.state
-    nomination.state = NominationState.WITHDRAWN
-    nomination.state_reason = reason
-    record("nomination.withdrawn", nomination, round_id=nomination.round_id, actor=actor, old=old,
-           reason=nomination.state_reason)
-
-
-def set_state(nomination: Nomination, new: NominationState, *, actor, reason: str = "", action: str) -> None:
-    """A later stage moves a dossier on (screening, review, award); the round must not be frozen."""
-    _require_open_round(nomination.round)
-    old = nomination.state
-    nomination.state = new
-    nomination.state_reason = nfc(reason) or ""
-    record(action, nomination, round_id=nomination.round_id, actor=actor, old=old, new=new, reason=reason)
 
 
 # -- deadlines --------------------------------------------------------------------------------
@@ -385,7 +372,7 @@ def endorse(nominations: list[Nomination], letter_stream: BinaryIO, letter_name:
     for nomination in nominations:
         nomination.endorsements.append(Endorsement(endorser_id=actor.id, outcome=EndorsementOutcome.CONFIRMED,
                                                    letter_id=letter.id))
-        set_state(nomination, NominationState.ENDORSED, actor=actor, action="nomination.endorsed")
+        lifecycle.mark_endorsed(nomination, actor=actor)
     record("endorsement.letter_uploaded", letter, actor=actor, number=letter.number,
            nominations=[n.id for n in nominations])
     return letter
@@ -398,7 +385,7 @@ def return_to_applicant(nomination: Nomination, comment: str, *, actor) -> None:
         raise InvalidTransition(_l("Tell the applicant what to correct."))
     nomination.endorsements.append(Endorsement(endorser_id=actor.id, outcome=EndorsementOutcome.RETURNED,
                                                comment=comment))
-    set_state(nomination, NominationState.RETURNED, actor=actor, reason=comment, action="nomination.returned")
+    lifecycle.return_for_correction(nomination, comment, actor=actor)
     notifications.queue(nomination.applicant, "returned", nomination=nomination, comment=comment)
 
 

@@ -2,7 +2,6 @@
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -11,11 +10,11 @@ from wtforms.fields.choices import SelectChoice
 
 from award_app import autosave
 from award_app.bounds import query_number, sent_version, whole_number
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized
-from award_app.nominations import files, programmes, services
+from award_app.nominations import files, lifecycle, programmes, rules, services
 from award_app.nominations.forms import (
     DocumentForm,
     EndorseForm,
@@ -47,27 +46,9 @@ from award_app.text import fold
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
-NOMINATION_STATE_NAMES = {
-    NominationState.DRAFT: _l("being prepared"),
-    NominationState.SUBMITTED: _l("submitted"),
-    NominationState.ENDORSED: _l("endorsed"),
-    NominationState.RETURNED: _l("returned for correction"),
-    NominationState.MISSING_DOCUMENTS: _l("documents requested"),
-    NominationState.ELIGIBLE: _l("eligible"),
-    NominationState.INELIGIBLE: _l("ineligible"),
-    NominationState.UNDER_REVIEW: _l("under review by the council"),
-    NominationState.SCORED: _l("scored"),
-    NominationState.PROPOSED: _l("proposed for a prize"),
-    NominationState.AWARDED: _l("awarded"),
-    NominationState.NOT_SELECTED: _l("not selected"),
-    NominationState.WITHDRAWN: _l("withdrawn"),
-    NominationState.REVOKED: _l("award revoked"),
-}
-
-
 @bp.app_template_global()
 def nomination_state_name(state: NominationState) -> str:
-    return str(NOMINATION_STATE_NAMES[state])
+    return str(rules.STATE_NAMES[state])
 
 
 @bp.app_template_global()
@@ -339,7 +320,7 @@ def withdraw(nomination_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for the withdrawal."), "error")
         return redirect(url_for("nominations.show", nomination_id=nomination.id))
-    services.withdraw(nomination, form.reason.data, actor=_actor())
+    lifecycle.withdraw(nomination, form.reason.data, actor=_actor())
     db.session.commit()
     flash(_("The nomination is withdrawn."), "success")
     return redirect(url_for("nominations.show", nomination_id=nomination.id))

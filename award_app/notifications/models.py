@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from award_app.columns import NFCText, UTCDateTime, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime
 from award_app.extensions import db
 
 

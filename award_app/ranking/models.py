@@ -6,7 +6,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, utcnow
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
 from award_app.extensions import db
 
 

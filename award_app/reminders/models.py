@@ -3,7 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from award_app.columns import UTCDateTime, utcnow
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
 from award_app.extensions import db
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from award_app.accounts.models import User
 from award_app.audit.services import record
+from award_app.clock import day_in_vietnam
 from award_app.eligibility import workdays
 from award_app.eligibility.models import DocumentRequest
 from award_app.eligibility.services import calendar_between
 from award_app.extensions import db
-from award_app.formfields import VIETNAM
 from award_app.jobs.tasks import task
 from award_app.jury.models import Assignment
 from award_app.jury.services import blocking_pairs, council
@@ -73,7 +73,7 @@ def scoring_reminders(today: date) -> dict[int, list[ScoringReminder]]:
                                                     Round.scoring_deadline.is_not(None)).order_by(Round.id))
     reminders: dict[int, list[ScoringReminder]] = {}
     for round_ in rounds:
-        if (round_.scoring_deadline.astimezone(VIETNAM).date() - today).days in DAYS_BEFORE_SCORING_DEADLINE:
+        if (day_in_vietnam(round_.scoring_deadline) - today).days in DAYS_BEFORE_SCORING_DEADLINE:
             for juror, count in _unfinished_by_juror(round_).items():
                 reminders.setdefault(juror, []).append(ScoringReminder(round_, count))
     return reminders

@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.extensions import db
 
 

@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, str_enum, utcnow
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime, str_enum
 from award_app.extensions import db
 
 

@@ -11,7 +11,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, UserSession
 from award_app.accounts.sessions import describe_device, token_hash
 from award_app.audit.models import AuditEvent
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.rounds.models import Round
 from tests.helpers import CSRF_PATTERN, PASSWORD, csrf_token, login, submit

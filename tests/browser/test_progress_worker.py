@@ -28,7 +28,7 @@ from tests.helpers import PASSWORD
 from tests.nominations.factories import approve, council_round, staff
 from tests.servers import BIN, REDIS_URL, Processes, forget_redis_keys, redis_or_skip
 
-PRIZES = 80  # a few seconds of drawing, even by a pool of processes
+PRIZES = 24  # a second or two of drawing by a pool of processes, seen by a page that asks every 0.1 s
 JOB_MS = 120_000
 # The page asks often, so that it sees the bar between 0 and 100 however fast this machine draws.
 POLL_SECONDS = 0.1

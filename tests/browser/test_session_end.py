@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from award_app.accounts.models import UserSession
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from tests.browser import test_live
 from tests.browser.scenario import pass_second_step

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from award_app.clock import today_in_vietnam
 from award_app.eligibility import services
 from award_app.eligibility.models import DocumentRequest
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.nominations import services as nominations
 from award_app.nominations.models import NominationState
 from award_app.notifications.models import OutboxMessage

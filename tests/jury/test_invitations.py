@@ -12,7 +12,7 @@ from sqlalchemy import select
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership
 from award_app.audit.models import AuditEvent
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
 from award_app.jury import services

@@ -15,7 +15,7 @@ from flask import current_app
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, Role
 from award_app.approval import services as approval
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.eligibility import services as eligibility
 from award_app.eligibility.models import ScreeningOutcome
 from award_app.extensions import db

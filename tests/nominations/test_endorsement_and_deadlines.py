@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from award_app.accounts.services import set_endorser_scopes
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
 from award_app.nominations import rules, services
