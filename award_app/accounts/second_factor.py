@@ -30,7 +30,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from award_app.accounts import sessions
 from award_app.accounts.models import RecoveryCode, SessionEnd, User
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.database import end_idle_transaction
 from award_app.extensions import db, limiter
 from config import PUBLISHED_TOTP_SECRETS

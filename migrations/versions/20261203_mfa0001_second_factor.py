@@ -2,7 +2,7 @@
 last passed it
 
 Revision ID: mfa0001
-Revises: sessions01
+Revises: lifecycle01
 Create Date: 2026-12-03 09:00:00
 
 Accounts of staff, jurors and endorsers set up the authenticator app at their next sign-in.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'mfa0001'
-down_revision = 'sessions01'
+down_revision = 'lifecycle01'
 branch_labels = None
 depends_on = None
 

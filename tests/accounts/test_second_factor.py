@@ -18,7 +18,7 @@ from award_app.accounts import second_factor
 from award_app.accounts import services as accounts
 from award_app.accounts.models import RecoveryCode, Role, SessionEnd, User, UserSession
 from award_app.audit.models import AuditEvent
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.notifications.models import OutboxMessage
 from tests.helpers import (

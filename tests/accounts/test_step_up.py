@@ -15,7 +15,7 @@ from award_app.accounts.models import Role, User, UserSession
 from award_app.approval.models import Decision
 from award_app.audit.models import AuditEvent
 from award_app.certificates.services import issue_for_round
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.nominations.models import NominationState
 from award_app.rounds.models import RoundState
