@@ -47,6 +47,8 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
                     none: the URL names no object
 
 A POST row is checked for the cells that refuse (4 and L): the answer, and that nothing changed.
+Everyone signs in as in life: staff, endorsers and jurors pass their second step (tests.helpers.login); what a
+session that gave only the password reaches is tests/accounts/test_second_factor.py's.
 """
 
 COLUMNS = ("anon", "own", "other", "end=", "end≠", "sec", "jur", "conf", "free", "chair", "appr", "aud", "admin")
