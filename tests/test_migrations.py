@@ -1,7 +1,9 @@
 """An empty database upgraded from zero equals the models: no migration is missing."""
 
 import os
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -109,3 +111,21 @@ def test_dossiers_in_the_removed_states_stay_in_the_competition(empty_database_u
             with pytest.raises(IntegrityError), db.engine.begin() as connection:
                 connection.execute(text("UPDATE nomination SET state = :state"), {"state": state})
         db.engine.dispose()
+
+
+def test_the_files_sort_in_the_order_they_run():
+    """`ls migrations/versions` reads as the history: date and time lead each name, and the chain agrees."""
+    folder = Path(__file__).parent.parent / "migrations" / "versions"
+    links = {}
+    for path in folder.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision = ['\"](\w+)['\"]", source, re.M).group(1)
+        down = re.search(r"^down_revision = (?:['\"](\w+)['\"]|None)", source, re.M).group(1)
+        assert re.fullmatch(rf"\d{{8}}_\d{{4}}_{revision}_\w+\.py", path.name), path.name
+        links[down] = path.name
+    chain, revision_file = [], links.get(None)
+    while revision_file:
+        chain.append(revision_file)
+        revision = revision_file.split("_")[2]
+        revision_file = links.get(revision)
+    assert chain == sorted(path.name for path in folder.glob("*.py"))

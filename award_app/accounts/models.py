@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from award_app.clock import utcnow
 from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.database import end_idle_transaction
-from award_app.extensions import db
+from award_app.extensions import Model, db
 from award_app.rounds.models import ProgrammeCode
 
 
@@ -153,7 +153,7 @@ def check_no_password(password: str) -> bool:
     return False
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(str_enum(Role))
@@ -163,7 +163,7 @@ class RoleGrant(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
 
-class EndorserScope(db.Model):
+class EndorserScope(Model):
     """An endorser confirms nominations of one province for one programme."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,7 +179,7 @@ class EndorserScope(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "province_id", "programme_code"),)
 
 
-class CouncilMembership(db.Model):
+class CouncilMembership(Model):
     """A juror (or the chair) of one round's selection council."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -225,7 +225,7 @@ class SessionEnd(enum.StrEnum):
     SECOND_FACTOR_RESET = "second_factor_reset"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. Its cookie carries a random token; only the token's SHA-256 is stored, so a copy
     of the database signs nobody in. A session ends once (ended_at) and never comes back: a replayed cookie
     finds it ended, on every server, since the record is in the shared database."""

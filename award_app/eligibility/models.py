@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from award_app.clock import utcnow
 from award_app.columns import UTCDateTime, str_enum
-from award_app.extensions import db
+from award_app.extensions import Model
 from award_app.nominations.models import NominationState
 
 
@@ -15,7 +15,7 @@ class ScreeningOutcome(enum.StrEnum):
     INELIGIBLE = "ineligible"
 
 
-class ScreeningDecision(db.Model):
+class ScreeningDecision(Model):
     """The secretariat's decision on a dossier, with a reason the applicant reads."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class ScreeningDecision(db.Model):
     __table_args__ = (CheckConstraint("outcome = 'eligible' OR reason <> ''", name="ineligible_needs_reason"),)
 
 
-class DocumentRequest(db.Model):
+class DocumentRequest(Model):
     """The secretariat asks for specific documents; the applicant has 15 working days."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

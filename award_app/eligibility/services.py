@@ -55,7 +55,8 @@ def screen(nomination: Nomination, outcome: ScreeningOutcome, reason: str, *, ac
 def calendar_between(start: date, end: date) -> tuple[set[date], set[date]]:
     """(public holidays, make-up working Saturdays) of the secretariat's calendar in [start, end]."""
     days = db.session.scalars(select(CalendarDay).where(CalendarDay.day >= start, CalendarDay.day <= end))
-    holidays, makeups = set(), set()
+    holidays: set[date] = set()
+    makeups: set[date] = set()
     for day in days:
         (holidays if day.kind == CalendarDayKind.HOLIDAY else makeups).add(day.day)
     return holidays, makeups

@@ -4,11 +4,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import selectinload
 
 from award_app.accounts import services as accounts
@@ -183,10 +184,10 @@ def accept_invitation(invitation: Invitation, *, actor) -> None:
         raise NotAllowed()
     if invitation.problem is not None:
         raise InvalidTransition(_l("This invitation link no longer works."))
-    claimed = db.session.execute(update(CouncilMembership).where(
+    claimed = cast(CursorResult, db.session.execute(update(CouncilMembership).where(
         CouncilMembership.id == membership.id, CouncilMembership.accepted_at.is_(None),
         CouncilMembership.invitation_nonce == invitation.nonce).values(
-        accepted_at=utcnow(), invitation_nonce=None)).rowcount
+        accepted_at=utcnow(), invitation_nonce=None))).rowcount
     if not claimed:
         raise InvalidTransition(_l("This invitation link no longer works."))
     db.session.refresh(membership)
@@ -276,15 +277,17 @@ BLOCKING = (ConflictStatus.PENDING, ConflictStatus.CONFIRMED)
 
 def blocking_pairs(round_: Round) -> set[tuple[int, int]]:
     """(nomination, juror) pairs with a pending or confirmed conflict: never assigned automatically."""
-    return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
-        Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
+    return {(nomination_id, juror_id) for nomination_id, juror_id in db.session.execute(
+        select(Conflict.nomination_id, Conflict.juror_id).where(
+            Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
 
 
 def set_aside_pairs(round_: Round) -> set[tuple[int, int]]:
     """Pairs whose juror has lost access to the dossier and whose score does not count (Conflict.sets_juror_aside:
     confirmed, or declared and not decided yet)."""
-    return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
-        Conflict.round_id == round_.id, Conflict.sets_juror_aside()))}
+    return {(nomination_id, juror_id) for nomination_id, juror_id in db.session.execute(
+        select(Conflict.nomination_id, Conflict.juror_id).where(
+            Conflict.round_id == round_.id, Conflict.sets_juror_aside()))}
 
 
 def _dossier_facts(nomination: Nomination) -> conflicts.DossierFacts:
@@ -378,7 +381,7 @@ def has_declared(round_: Round, juror, nomination: Nomination | None = None) -> 
 
 def decide_conflict(conflict: Conflict, confirm: bool, reason: str, *, actor) -> None:
     """Confirming takes the juror off the dossier and out of its score; rejecting gives both back."""
-    _require_not_frozen(db.session.get(Round, conflict.round_id))
+    _require_not_frozen(db.session.get_one(Round, conflict.round_id))
     old, decided_by = conflict.status, actor.id  # read before changing anything: no half-made row is flushed
     conflict.decided_by_id, conflict.decided_at, conflict.decision_reason = decided_by, utcnow(), nfc(reason or "")
     conflict.status = ConflictStatus.CONFIRMED if confirm else ConflictStatus.REJECTED

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from award_app.clock import utcnow
 from award_app.columns import NFCText, UTCDateTime, str_enum
-from award_app.extensions import db
+from award_app.extensions import Model
 
 
 class NominationState(enum.StrEnum):
@@ -29,7 +29,7 @@ class NominationState(enum.StrEnum):
     REVOKED = "revoked"
 
 
-class Nomination(db.Model):
+class Nomination(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -95,7 +95,7 @@ def list_deferred() -> tuple:
                                               Nomination.search_text))
 
 
-class Entry(db.Model):
+class Entry(Model):
     """What is scored and ranked: one per nomination, or one per outcome a city applies for."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,7 +120,7 @@ class DocumentKind(enum.StrEnum):
     DOCX = "docx"
 
 
-class Document(db.Model):
+class Document(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     checklist_item_id: Mapped[int] = mapped_column(ForeignKey("checklist_item.id"), index=True)
@@ -158,7 +158,7 @@ class Document(db.Model):
         return f"{reference}_{item.replace('_', '-')}_{number}.{self.extension}"
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     """The secretariat gives one dossier more time, any number of times, each with its reason."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,7 +173,7 @@ class DeadlineExtension(db.Model):
     __table_args__ = (CheckConstraint("reason <> ''", name="reason"),)
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(Model):
     """One row of a city entry's indicator table."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,7 +197,7 @@ class EndorsementOutcome(enum.StrEnum):
     RETURNED = "returned"
 
 
-class EndorsementLetter(db.Model):
+class EndorsementLetter(Model):
     """The endorser's signed official letter (công văn); one letter may cover several dossiers."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,7 +211,7 @@ class EndorsementLetter(db.Model):
     endorser = relationship("User")
 
 
-class Endorsement(db.Model):
+class Endorsement(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     endorser_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: lifecycle01
 Revises: sessions01
-Create Date: 2026-12-03 09:00:00
+Create Date: 2026-12-02 09:00:00
 
 Both columns are VARCHAR(32) checked by a named CHECK constraint (no PostgreSQL enum type). A dossier stored as
 "scored" or "proposed" was still in the competition: it becomes "under_review", which the ranking and the
