@@ -36,6 +36,7 @@ from award_app.accounts.forms import (
 )
 from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, UserSession
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
+from award_app.accounts.step_up import step_up
 from award_app.audit.services import record, record_at_most
 from award_app.clock import utcnow
 from award_app.errors import DomainError, wants_json
@@ -245,6 +246,8 @@ def admin_new():
     _require_admin()
     form = StaffAccountForm()
     if form.validate_on_submit():
+        if (asked := step_up()) is not None:
+            return asked
         try:
             user = services.create_staff_account(
                 email=form.email.data, password=form.password.data, full_name=form.full_name.data,
@@ -277,6 +280,8 @@ def admin_edit(user_id: int):
         form.endorser_scopes.data = [f"{s.province_id}|{s.programme_code}" for s in user.endorser_scopes]
         form.active.data = user.is_active_account
     if form.validate_on_submit():
+        if (asked := step_up()) is not None:
+            return asked
         scopes = {(province, programme) for province, programme in
                   (value.split("|", 1) for value in form.endorser_scopes.data)}
         try:
