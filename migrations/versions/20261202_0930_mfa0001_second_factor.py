@@ -3,7 +3,7 @@ last passed it
 
 Revision ID: mfa0001
 Revises: lifecycle01
-Create Date: 2026-12-03 09:00:00
+Create Date: 2026-12-02 09:30:00
 
 Accounts of staff, jurors and endorsers set up the authenticator app at their next sign-in.
 """
