@@ -86,6 +86,16 @@ class Config:
     CERTIFICATE_SIGNING_CERT: str | None = None
     DEMO_PASSWORD = None
     PASSWORD_HASH_METHOD = "scrypt"
+    # The second factor (award_app.accounts.second_factor): an irreversible act (approve, publish, revoke, reopen
+    # a score sheet, change roles, reset a second factor) asks for a code again when the session last passed
+    # the second factor more than this many minutes ago.
+    STEP_UP_MINUTES = 10
+    # Wrong second-factor codes per account, whichever session or server sent them: Flask-Limiter's notation.
+    SECOND_FACTOR_RATE_LIMITS = "5/minute;20/hour;50/day"
+    # The name authenticator apps show beside the account's e-mail.
+    SECOND_FACTOR_ISSUER = "ASEAN Awards VN"
+    # The demo accounts' authenticator secret (development and tests only; production refuses it).
+    DEMO_TOTP_SECRET: str | None = None
 
     @classmethod
     def init_app(cls, config: dict) -> None:
@@ -101,6 +111,8 @@ class DevelopmentConfig(Config):
     # A fixed key for the local demo only; Production refuses to start without its own.
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105
     DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105 - the README lists it for the demo accounts
+    # The README lists it too: `flask --app award_app accounts demo-code` prints its current code.
+    DEMO_TOTP_SECRET = "XANHSACHDEPDEMOXANHSACHDEPDEMO22"  # noqa: S105
     MAIL_TO_CONSOLE = True
 
     @classmethod
@@ -119,6 +131,7 @@ class TestingConfig(Config):
     # Fast hashing keeps the suite quick; every other configuration uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105
+    DEMO_TOTP_SECRET = DevelopmentConfig.DEMO_TOTP_SECRET
     JOBS_RUN_INLINE = True
 
 
@@ -141,6 +154,7 @@ class ProductionConfig(Config):
         without an address (PUBLIC_URL) or with the debugger."""
         env = os.environ
         config["SECRET_KEY"] = strong_secret_key(env.get("SECRET_KEY"))
+        config["SECRET_KEY_FALLBACKS"] = fallback_keys(env.get("SECRET_KEY_FALLBACKS"))
         insecure_cookies = env.get("AWARD_INSECURE_COOKIES") == "1"
         config["PUBLIC_URL"] = public_url(env.get("PUBLIC_URL"), allow_http=insecure_cookies)
         # Requests naming another host are refused (400): the port is not compared.
@@ -172,7 +186,7 @@ class ProductionConfig(Config):
         config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
         config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
         for name in ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_APPLICANT", "SESSION_LIFETIME_HOURS",
-                     "SESSION_WARNING_MINUTES"):
+                     "SESSION_WARNING_MINUTES", "STEP_UP_MINUTES"):
             config[name] = int(env.get(name) or getattr(Config, name))
         config["CERTIFICATE_SIGNING_KEY"] = env.get("CERTIFICATE_SIGNING_KEY") or None
         config["CERTIFICATE_SIGNING_CERT"] = env.get("CERTIFICATE_SIGNING_CERT") or None
@@ -186,10 +200,14 @@ class ProductionConfig(Config):
         (FLASK_DEBUG=1, `flask run --debug`, DEBUG in the settings)."""
         if config.get("DEBUG") or get_debug_flag():
             raise RuntimeError("Production refuses to run in debug mode: unset FLASK_DEBUG and DEBUG.")
+        if config.get("DEMO_TOTP_SECRET") or config.get("DEMO_PASSWORD"):
+            raise RuntimeError("Production refuses the demo's password and second-factor secret: they are published.")
 
 
 # The keys written in this repository sign nothing in production.
 REPOSITORY_KEYS = frozenset({DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY})
+# Nor does a second-factor secret written here pass anywhere but where the configuration names it.
+PUBLISHED_TOTP_SECRETS = frozenset({DevelopmentConfig.DEMO_TOTP_SECRET})
 MIN_KEY_LENGTH = 32
 MIN_KEY_CHARACTERS = 8
 
@@ -206,6 +224,16 @@ def strong_secret_key(key: str | None) -> str:
         raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, not a repeated "
                            "pattern, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
     return key
+
+
+def fallback_keys(value: str | None) -> list[str]:
+    """Earlier keys, comma-separated, while a new SECRET_KEY takes over: second-factor secrets sealed under
+    them are still read (and sealed again under the new key at their next use). A key of this repository is
+    refused here too."""
+    keys = [key.strip() for key in (value or "").split(",") if key.strip()]
+    if any(key in REPOSITORY_KEYS for key in keys):
+        raise RuntimeError("SECRET_KEY_FALLBACKS holds a key published in this repository.")
+    return keys
 
 
 def _patterned(key: str) -> bool:

@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from award_app.accounts.cli import bp as accounts_cli
+    from award_app.accounts.second_factor_views import bp as second_factor
     from award_app.accounts.views import bp as accounts
     from award_app.approval.views import bp as approval
     from award_app.asean.views import bp as asean
@@ -73,7 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.rounds.views import bp as rounds
     from award_app.scoring.views import bp as scoring
 
-    foundation = (accounts, rounds, audit, notifications, jobs)
+    foundation = (accounts, second_factor, rounds, audit, notifications, jobs)
     pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates, asean)
     for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli,
                       jobs_cli, reminders_cli):

@@ -107,8 +107,9 @@ def _bad_request(error):
 # Forms whose input never comes back on the error page: signing in, registering and resetting a password (a
 # cross-site POST would become a one-click sign-in into the attacker's account) and changing one.
 NEVER_KEPT = frozenset({"accounts.login", "accounts.register", "accounts.reset_request", "accounts.reset",
-                        "accounts.change_password"})
-SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current"})
+                        "accounts.change_password", "second_factor.verify", "second_factor.recovery",
+                        "second_factor.enrol", "second_factor.confirm"})
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current", "step_up_code", "step_up_recovery_code"})
 
 
 def _kept_input() -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from award_app.accounts.models import (
     ApplicantKind,
     CouncilMembership,
     EndorserScope,
+    RecoveryCode,
     Role,
     RoleGrant,
     User,
@@ -61,7 +62,7 @@ __all__ = [
     "Conflict", "CouncilMeeting", "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Declaration",
     "Document", "DocumentKind", "DocumentRequest", "Endorsement", "EndorsementLetter", "EndorserScope", "Entry",
     "HonouredName", "Indicator", "IndicatorValue", "Job", "JobState", "Nomination", "NominationState",
-    "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun",
+    "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun", "RecoveryCode",
     "ReminderDigest", "Revocation", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet",
     "ScreeningDecision", "ScreeningOutcome", "SheetState", "SupplementState", "User", "UserSession",
 ]

@@ -49,6 +49,8 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
                     none: the URL names no object
 
 A POST row is checked for the cells that refuse (4 and L): the answer, and that nothing changed.
+Everyone signs in as in life: staff, endorsers and jurors pass their second step (tests.helpers.login); what a
+session that gave only the password reaches is tests/accounts/test_second_factor.py's.
 """
 
 COLUMNS = ("anon", "own", "other", "end=", "end≠", "sec", "jur", "conf", "free", "chair", "appr", "aud", "admin")
@@ -77,6 +79,18 @@ accounts.reset                     POST token           A    A   A     A    A   
 accounts.reset_request             GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.session_alive             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.admin_reset          POST user            L    4   4     4    4    4   4   4    4    4     4    4   A
+second_factor.confirm              GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.confirm              POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.enrol                GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.enrol                POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.new_recovery_codes   POST none            L    4   4     A    A    A   A   A    A    A     A    A   A
+second_factor.recovery             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.recovery             POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.settings             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.turn_off             POST none            L    4   4     4    4    4   4   4    4    4     4    4   4
+second_factor.verify               GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.verify               POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
 approval.approve                   GET  council-round   L    4   4     4    4    A   4   4    4    4     A    A   4
 approval.approve                   POST council-round   L    4   4     4    4    4   4   4    4    4     A    4   4
 approval.publish                   POST approved-round  L    4   4     4    4    A   4   4    4    4     A    4   4

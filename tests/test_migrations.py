@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -80,6 +80,7 @@ def test_dossiers_in_the_removed_states_stay_in_the_competition(empty_database_u
     ranking and the approval read as they read those two, and the database then refuses both."""
     from sqlalchemy.exc import IntegrityError
 
+    from award_app.nominations.models import Entry
     from award_app.nominations.services import create_nomination
     from award_app.rounds.services import seed_reference_data
     from tests.fixtures_dossiers import open_round, school_applicant
@@ -87,11 +88,14 @@ def test_dossiers_in_the_removed_states_stay_in_the_competition(empty_database_u
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url,
                       "UPLOAD_FOLDER": str(tmp_path)})
     with app.app_context():
-        upgrade(revision="sessions01")
+        upgrade()  # the rows are made with today's models, then the schema goes back to before lifecycle01
         seed_reference_data()
         round_, applicant = open_round(), school_applicant()
         ids = [create_nomination(round_, applicant).id for _ in range(3)]
+        db.session.add(Entry(nomination_id=ids[0], group_id=round_.groups[0].id))
         db.session.commit()
+        db.session.remove()
+        downgrade(revision="sessions01")
         for number, (nomination_id, state) in enumerate(zip(ids, ("scored", "proposed", "eligible"), strict=True)):
             db.session.execute(text("UPDATE nomination SET state = :state, reference = :reference WHERE id = :id"),
                                {"state": state, "reference": f"ES-2026-{number + 1:04d}", "id": nomination_id})
@@ -101,6 +105,8 @@ def test_dossiers_in_the_removed_states_stay_in_the_competition(empty_database_u
         with db.engine.connect() as connection:
             states = dict(connection.execute(text("SELECT id, state FROM nomination")).all())
         assert [states[i] for i in ids] == ["under_review", "under_review", "eligible"]
+        with db.engine.connect() as connection:  # recreating "nomination" (twice) deleted no row referring to it
+            assert connection.execute(text("SELECT nomination_id FROM entry")).scalars().all() == [ids[0]]
         for state in ("scored", "proposed"):
             with pytest.raises(IntegrityError), db.engine.begin() as connection:
                 connection.execute(text("UPDATE nomination SET state = :state"), {"state": state})

@@ -64,6 +64,12 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (award_app.accounts.second_factor): the authenticator app's secret, encrypted (never
+    # stored or logged in clear); when it was confirmed; the last 30-second step whose code was accepted (a
+    # code of that step or an earlier one is refused: each code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -110,6 +116,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def set_password(self, password: str) -> None:
         """Hashed outside any write transaction (see end_idle_transaction); if the password changed meanwhile
@@ -212,6 +222,7 @@ class SessionEnd(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     DISABLED = "disabled"
     ACCOUNT_DELETED = "account_deleted"
+    SECOND_FACTOR_RESET = "second_factor_reset"
 
 
 class UserSession(Model):
@@ -228,9 +239,23 @@ class UserSession(Model):
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[SessionEnd | None] = mapped_column(str_enum(SessionEnd))
+    # When this session last passed the second factor: at sign-in, then at each step-up. None: the password
+    # alone was given (the session is "half signed in" if the account has or needs a second factor).
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app. Only a salted hash is kept
+    (werkzeug's, with PASSWORD_HASH_METHOD, as for passwords): the codes are shown once, when made."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,7 +23,7 @@ from award_app.accounts.models import (
 )
 from award_app.audit.services import record, record_at_most
 from award_app.clock import utcnow
-from award_app.errors import DomainError
+from award_app.errors import DomainError, InvalidTransition
 from award_app.extensions import db
 from award_app.text import nfc
 
@@ -113,7 +113,32 @@ def unusable_password() -> str:
     return secrets.token_urlsafe(32)
 
 
+def update_account(user: User, roles: set[Role], scopes: set[tuple[str, str]], active: bool, *, actor) -> None:
+    """An administrator's change to another account; the rules that keep someone able to administer hold
+    first, so nothing is changed when they refuse."""
+    require_an_administrator_remains(user, roles, active, actor=actor)
+    set_roles(user, roles, actor=actor)
+    set_endorser_scopes(user, scopes, actor=actor)
+    set_active(user, active, actor=actor)
+
+
+def require_an_administrator_remains(user: User, roles: set[Role], active: bool, *, actor=None) -> None:
+    """No one removes their own administrator role or disables their own account, and the last active
+    administrator keeps both, whoever asks (a page, the command line, a script)."""
+    loses_admin = Role.ADMIN in user.roles and user.is_active_account and (Role.ADMIN not in roles or not active)
+    if not loses_admin:
+        return
+    if actor is not None and actor.id == user.id:
+        raise InvalidTransition(_l("You cannot remove your own administrator role or disable your own account."))
+    others = db.session.scalar(select(func.count(User.id)).join(RoleGrant).where(
+        RoleGrant.role == Role.ADMIN, User.id != user.id, User.is_active_account.is_(True)))
+    if not others:
+        raise InvalidTransition(_l("This is the last active administrator: give another account the "
+                                   "administrator role first."))
+
+
 def set_roles(user: User, roles: set[Role], *, actor=None) -> None:
+    require_an_administrator_remains(user, roles, user.is_active_account, actor=actor)
     old = user.roles
     for grant in list(user.role_grants):
         if grant.role not in roles:
@@ -142,6 +167,7 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
     """Disabling an account also ends every session it has."""
     if user.is_active_account == active:
         return
+    require_an_administrator_remains(user, user.roles, active, actor=actor)
     user.is_active_account = active
     if not active:
         sessions.end_all(user, SessionEnd.DISABLED, actor=actor)

@@ -36,9 +36,10 @@ from award_app.accounts.forms import (
 )
 from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, UserSession
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
+from award_app.accounts.step_up import step_up
 from award_app.audit.services import record, record_at_most
 from award_app.clock import utcnow
-from award_app.errors import wants_json
+from award_app.errors import DomainError, wants_json
 from award_app.extensions import db, limiter
 from award_app.formfields import ActionForm
 from award_app.notifications import services as notifications
@@ -245,6 +246,8 @@ def admin_new():
     _require_admin()
     form = StaffAccountForm()
     if form.validate_on_submit():
+        if (asked := step_up()) is not None:
+            return asked
         try:
             user = services.create_staff_account(
                 email=form.email.data, password=form.password.data, full_name=form.full_name.data,
@@ -277,14 +280,17 @@ def admin_edit(user_id: int):
         form.endorser_scopes.data = [f"{s.province_id}|{s.programme_code}" for s in user.endorser_scopes]
         form.active.data = user.is_active_account
     if form.validate_on_submit():
-        if user.id == current_user.id and (Role.ADMIN.value not in form.roles.data or not form.active.data):
-            flash(_("You cannot remove your own administrator role or disable your own account."), "error")
+        if (asked := step_up()) is not None:
+            return asked
+        scopes = {(province, programme) for province, programme in
+                  (value.split("|", 1) for value in form.endorser_scopes.data)}
+        try:
+            services.update_account(user, {Role(r) for r in form.roles.data}, scopes, form.active.data,
+                                    actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
         else:
-            actor = current_user._get_current_object()
-            services.set_roles(user, {Role(r) for r in form.roles.data}, actor=actor)
-            scopes = {tuple(v.split("|", 1)) for v in form.endorser_scopes.data}
-            services.set_endorser_scopes(user, scopes, actor=actor)
-            services.set_active(user, form.active.data, actor=actor)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("accounts.admin_edit", user_id=user.id))

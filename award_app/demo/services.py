@@ -7,6 +7,7 @@ from functools import cache
 import segno
 from sqlalchemy import select
 
+from award_app.accounts import second_factor
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, EndorserScope, Role, User
 from award_app.approval.services import approve
@@ -41,14 +42,17 @@ def _applicant(email, full_name, organisation, kind, province, phone, password) 
         organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo")
 
 
-def _users(password: str) -> dict[str, User]:
+def _users(password: str, totp_secret: str) -> dict[str, User]:
+    """Staff, council members and endorsers have the demo's second factor set up; applicants have none."""
     users = {}
     for email, name, organisation, roles in data.STAFF:
         users[email] = _staff(email, name, organisation, roles, password)
+        second_factor.set_up_for_the_demo(users[email], totp_secret)
     for email, name, organisation, scopes in data.ENDORSERS:
         user = _staff(email, name, organisation, [], password)
         current = {(s.province_id, str(s.programme_code)) for s in user.endorser_scopes}
         accounts.set_endorser_scopes(user, current | set(scopes))
+        second_factor.set_up_for_the_demo(user, totp_secret)
         users[email] = user
     for email, name, organisation, kind, province, phone in data.APPLICANTS + data.MORE_APPLICANTS:
         users[email] = _applicant(email, name, organisation, kind, province, phone, password)
@@ -235,8 +239,8 @@ def _seat_council(round_: Round, users: dict[str, User]) -> None:
             jury.add_member(round_, users[email], is_chair=position == 0, actor=users["thuky@demo.gov.vn"])
 
 
-def load_demo(password: str) -> dict[str, int]:
-    users = _users(password)
+def load_demo(password: str, totp_secret: str) -> dict[str, int]:
+    users = _users(password, totp_secret)
     db.session.flush()
     count = 0
     for code, specs in data.ROUNDS.items():

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from award_app import autosave
 from award_app.accounts.permissions import active_council_rounds
+from award_app.accounts.step_up import step_up
 from award_app.audit.services import record_at_most
 from award_app.bounds import query_number, sent_version, whole_number
 from award_app.errors import DomainError, StaleEdit
@@ -261,6 +262,8 @@ def reopen(sheet_id: int):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for reopening the sheet."), "error")
+    elif (asked := step_up()) is not None:
+        return asked
     else:
         services.reopen_sheet(sheet, form.reason.data, actor=current_user._get_current_object())
         db.session.commit()

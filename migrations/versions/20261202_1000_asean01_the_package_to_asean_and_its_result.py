@@ -2,7 +2,7 @@
 ASEAN's result per entry, and honoured names that refuse a later dossier
 
 Revision ID: asean01
-Revises: lifecycle01
+Revises: mfa0001
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -14,7 +14,7 @@ import award_app.columns
 
 # revision identifiers, used by Alembic.
 revision = 'asean01'
-down_revision = 'lifecycle01'
+down_revision = 'mfa0001'
 branch_labels = None
 depends_on = None
 

@@ -238,7 +238,7 @@ def test_sign_in_and_session_ends_are_audited_but_visits_are_not(app, make_user)
     submit(client, "/accounts/logout", form_url=PAGE)
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.user_id == user.id)
                                       .order_by(AuditEvent.id)))
-    assert actions == ["auth.sign_in", "auth.session_started", "auth.session_ended"]
+    assert actions == ["auth.sign_in", "auth.session_started", "auth.second_factor_enrolled", "auth.session_ended"]
 
 
 def test_signing_in_closes_the_sessions_that_timed_out_meanwhile(app, make_user):

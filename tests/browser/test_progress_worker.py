@@ -23,6 +23,7 @@ from award_app.certificates.models import Certificate
 from award_app.extensions import db
 from award_app.jobs import tasks
 from award_app.rounds.services import seed_reference_data
+from tests.browser.scenario import pass_second_step
 from tests.helpers import PASSWORD
 from tests.nominations.factories import approve, council_round, staff
 from tests.servers import BIN, REDIS_URL, Processes, forget_redis_keys, redis_or_skip
@@ -58,7 +59,7 @@ def sign_in(context, base: str, email: str):
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button.primary")
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login).*$"))
+    pass_second_step(page, email)
     return page
 
 
