@@ -23,7 +23,7 @@ from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 def results_header() -> list[str]:
     return [_("Ranking group"), _("Rank"), _("Reference"), _("Nominee"), _("Province"), _("Final score"),
-            _("Method"), _("Prize"), _("ASEAN nominee"), _("Revoked"), _("ASEAN's result")]
+            _("Method"), _("Prize"), _("ASEAN nominee"), _("ASEAN's result"), _("Revoked")]
 
 
 def _result_rows(run: RankingRun) -> list[RankingRow]:
@@ -46,8 +46,8 @@ def results_rows(decision: Decision) -> list[list]:
             nomination.province.name if nomination.province else "",
             float(row.score) if row.score is not None else None, decision.ranking_run.method,
             localized(tiers[row.tier_code], "name") if row.tier_code else "", _("yes") if row.asean_nominee else "",
-            row.entry.revocation.decision_reference if row.entry.revocation else "",
             _asean_result(row.entry.asean_result),
+            row.entry.revocation.decision_reference if row.entry.revocation else "",
         ])
     return rows
 
