@@ -197,6 +197,14 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def record_sign_in_throttled(email: str, *, reason: str, wait: int) -> None:
+    """A try refused by the throttle, its password unchecked. Anyone can repeat it without end: at most a few
+    events an hour per client address, one per address typed and reason."""
+    email = email.strip().lower()[:254]
+    record_at_most(UNKNOWN_SIGN_INS_PER_HOUR, timedelta(hours=1), "auth.sign_in_throttled", find_user_by_email(email),
+                   actor=None, same={"email": email, "reason": reason}, retry_after=wait)
+
+
 def change_password(user: User, new_password: str, *, actor=None, keep: UserSession | None = None,
                     reason: SessionEnd = SessionEnd.PASSWORD_CHANGED) -> None:
     """Every session of this user ends but `keep` (the one that changed it)."""
