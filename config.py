@@ -133,7 +133,7 @@ class DevelopmentConfig(Config):
     DEBUG = False
     # A fixed key for the local demo only; Production refuses to start without its own.
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105
-    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105 - the README lists it for the demo accounts
+    DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"  # noqa: S105 - the README lists it for the demo accounts
     # The README lists it too: `flask --app award_app accounts demo-code` prints its current code.
     DEMO_TOTP_SECRET = "XANHSACHDEPDEMOXANHSACHDEPDEMO22"  # noqa: S105
     MAIL_TO_CONSOLE = True
@@ -153,7 +153,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # Fast hashing keeps the suite quick; every other configuration uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105
+    DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"  # noqa: S105
     DEMO_TOTP_SECRET = DevelopmentConfig.DEMO_TOTP_SECRET
     JOBS_RUN_INLINE = True
 

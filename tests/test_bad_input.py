@@ -55,7 +55,7 @@ def _applicant_client(app):
         round_ = open_round()
         applicant = school_applicant()
         client = app.test_client()
-        login(client, applicant.email, "mat-khau-truong")
+        login(client, applicant.email, "cay-bang-truoc-cong-truong")
         page = client.get("/nominations/").get_data(as_text=True)
         client.post(f"/nominations/start/{round_.id}", data={"csrf_token": TOKEN.search(page).group(1)})
         db.session.commit()

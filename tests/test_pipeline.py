@@ -29,9 +29,9 @@ def open_eco_school_round() -> Round:
 def register_school(client, email: str, school: str) -> None:
     response = submit(client, "/accounts/register", {
         "full_name": "Đỗ Thị Thanh Hương", "email": email, "applicant_kind": "school", "organisation": school,
-        "province_id": "ha-noi-34", "password": "mat-khau-truong", "confirm": "mat-khau-truong", "consent": "y"})
+        "province_id": "ha-noi-34", "password": "cay-bang-truoc-cong-truong", "confirm": "cay-bang-truoc-cong-truong", "consent": "y"})
     assert response.status_code == 302
-    login(client, email, "mat-khau-truong")  # a registration does not sign in (it answers as for a taken address)
+    login(client, email, "cay-bang-truoc-cong-truong")  # a registration does not sign in (it answers as for a taken address)
 
 
 def upload(client, nomination_id: int, item_id: int, criterion_id: int | None = None, name: str = "minh-chung.pdf"):

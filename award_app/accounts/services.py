@@ -48,6 +48,8 @@ WEAKNESS_CAUSES = {
     passwords.Weakness.SEQUENCE: _l("it is a simple sequence, such as abcd or 1234."),
     passwords.Weakness.DATE: _l("it rests on a date or a year, which is easy to guess."),
     passwords.Weakness.WORDS: _l("it is made of common words or names."),
+    passwords.Weakness.LOCAL: _l("it is built from words anyone here tries first: Vietnamese words such as “mật "
+                                 "khẩu”, a city, a common name, or the award's or the ministry's name."),
     passwords.Weakness.PREDICTABLE: _l("it is too easy to guess."),
 }
 
@@ -55,7 +57,9 @@ WEAKNESS_CAUSES = {
 def password_problem(password: str, *, full_name: str, email: str) -> str | None:
     """What is wrong with this password for this person, in the reader's language (the strength meter as a
     sentence), or None when it is strong enough."""
-    verdict = passwords.weakness(password, full_name=full_name, email=email)
+    config = current_app.config
+    verdict = passwords.weakness(password, full_name=full_name, email=email,
+                                 platform_words=passwords.site_words(config["MINISTRY_NAME"], config["MINISTRY_NAME_EN"]))
     if verdict.ok:
         return None
     if verdict.weakness is passwords.Weakness.TOO_SHORT:

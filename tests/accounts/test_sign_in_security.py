@@ -40,12 +40,12 @@ def test_a_reset_link_works_once_and_ends_the_other_sessions(app, make_user):
     assert response.status_code == unknown.status_code == 302  # the same answer either way
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).one()
     path = re.search(r"http://[^/]+(/accounts/reset/\S+)", mail.body).group(1)
-    response = submit(visitor, path, {"password": "mot-mat-khau-moi", "confirm": "mot-mat-khau-moi"})
+    response = submit(visitor, path, {"password": "mua-thu-la-vang-roi", "confirm": "mua-thu-la-vang-roi"})
     assert response.status_code == 302 and response.location == "/"
     assert old_session.get("/rounds/").status_code == 302  # the old cookie no longer works
     again = visitor.get(path)
     assert again.status_code == 302 and "/accounts/reset" in again.location  # used: refused
-    login(app.test_client(), user.email, "mot-mat-khau-moi")
+    login(app.test_client(), user.email, "mua-thu-la-vang-roi")
 
 
 def test_a_reset_link_expires(app, make_user):

@@ -10,7 +10,7 @@ from award_app.rounds.models import Round, RoundState
 from award_app.scoring.models import ScoreSheet, SheetState
 from tests.helpers import login
 
-DEMO_PASSWORD = "xanh-sach-dep-2026"
+DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"
 
 # What each demo account must see first on its home page (Vietnamese).
 HOME_SECTIONS = {

@@ -42,7 +42,7 @@ def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_
 
     round_ = open_round(ProgrammeCode.YOUTH)
     round_.blind, round_.endorsement_required = True, False
-    applicant = register_applicant(email="mai@example.vn", password="mat-khau-mai", full_name="Nguyễn Thị Mai Anh",
+    applicant = register_applicant(email="mai@example.vn", password="dua-hau-mua-he-ngot", full_name="Nguyễn Thị Mai Anh",
                                    applicant_kind=ApplicantKind.YOUNG_PERSON, organisation="CLB Sống xanh", phone="",
                                    province_id="ha-noi-34", locale=None, notice_version="t")
     nomination = nominations.create_nomination(round_, applicant)
