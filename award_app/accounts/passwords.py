@@ -10,7 +10,6 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-
 from datetime import date
 
 from zxcvbn import matching, scoring, zxcvbn

@@ -213,7 +213,13 @@ def register():
 # hashed in both cases): the page never tells whether someone has an account. Each case sends one e-mail.
 
 def _welcome(user: User) -> None:
-    notifications.queue(user, "account_registered", sign_in=notifications.link("accounts.login"))
+    """The new account's e-mail carries the link that confirms its address."""
+    notifications.queue(user, "account_registered", sign_in=notifications.link("accounts.login"),
+                        confirm=_confirmation_link(user), hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
+
+
+def _confirmation_link(user: User) -> str:
+    return notifications.link("accounts.confirm_email", token=services.confirmation_token(user))
 
 
 def _tell_owner_of_registration_attempt(owner: User) -> None:
@@ -394,12 +400,77 @@ def reset(token: str):
     if form.validate_on_submit():
         services.change_password(user, form.password.data, actor=user, reason=SessionEnd.PASSWORD_RESET)
         record("account.password_reset", user, actor=user)
+        services.confirm_email(user, via="password_reset")  # the link came through the address's mailbox
         sessions.sign_in(user)
         db.session.commit()
         flash(_("Your new password is set. Other sessions have been signed out."), "success")
         return redirect(url_for("dashboard.home"))
     return render_template("accounts/reset.html", form=form)
 
+
+
+# -- e-mail ownership ----------------------------------------------------------------------------------
+
+@bp.route("/email")
+@login_required
+def email():
+    """The account's address, whether it is confirmed, and a button to send the confirmation link again."""
+    return render_template("accounts/email.html", form=ActionForm(),
+                           hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
+
+
+def _resend_limits() -> str:
+    return current_app.config["EMAIL_CONFIRMATION_RESEND_LIMITS"]
+
+
+def _signed_in_account() -> str:
+    return f"user|{getattr(current_user, 'id', None)}"
+
+
+def _too_many_confirmation_links(limit):
+    flash(_("Several links were sent just now: open the latest one in your mailbox (and look in the spam folder), "
+            "or ask again %(when)s.", when=show_wait(_seconds_left(limit))), "error")
+    return make_response(render_template("accounts/email.html", form=ActionForm(),
+                                         hours=current_app.config["EMAIL_CONFIRMATION_HOURS"]), 429)
+
+
+@bp.route("/email/confirmation", methods=["POST"])
+@login_required
+@limiter.limit(_resend_limits, key_func=_signed_in_account, on_breach=_too_many_confirmation_links)
+def resend_confirmation():
+    """Throttled per account: each press sends an e-mail."""
+    user = current_user._get_current_object()
+    if user.email_confirmed:
+        flash(_("Your e-mail address is already confirmed."), "info")
+        return redirect(url_for("accounts.email"))
+    notifications.queue(user, "email_confirmation", confirm=_confirmation_link(user),
+                        hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
+    record("account.confirmation_resent", user, actor=user)
+    db.session.commit()
+    flash(_("A new link is on its way to %(email)s. Open it to confirm the address.", email=user.email), "success")
+    return redirect(url_for("accounts.email"))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """An e-mailed link that expires and works once. Opening it shows a button (a mail scanner that follows
+    links confirms nothing); pressing it confirms the address. It never signs anyone in."""
+    user = services.user_from_confirmation_token(
+        token, max_age=current_app.config["EMAIL_CONFIRMATION_HOURS"] * 3600)
+    form = ActionForm()
+    if user is None:
+        flash(_("This confirmation link has expired or was already used. If your address is not confirmed yet, "
+                "sign in and ask for a new link on the page “E-mail address”."), "error")
+        return redirect(url_for("accounts.email") if current_user.is_authenticated else url_for("accounts.login"))
+    if form.validate_on_submit():
+        if services.confirm_email(user, via="link"):
+            db.session.commit()
+            flash(_("Thank you: your e-mail address is confirmed. You can now submit your dossiers."), "success")
+        else:
+            flash(_("This confirmation link has expired or was already used. If your address is not confirmed "
+                    "yet, sign in and ask for a new link on the page “E-mail address”."), "error")
+        return redirect(url_for("dashboard.home") if current_user.is_authenticated else url_for("accounts.login"))
+    return render_template("accounts/confirm_email.html", form=form, address=user.email)
 
 
 # -- the user's own sessions ------------------------------------------------------------------------

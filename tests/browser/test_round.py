@@ -4,9 +4,11 @@ on a desktop window and on a phone."""
 import re
 
 import pytest
+from sqlalchemy import select
 
 from award_app.accounts.services import set_endorser_scopes
 from award_app.extensions import db
+from award_app.notifications.models import OutboxMessage
 from award_app.rounds.models import ProgrammeCode
 from tests.browser.conftest import VIEWPORTS
 from tests.browser.scenario import Scenario, pdf
@@ -67,7 +69,17 @@ def register(run: Scenario, email: str):
     page.click("main button.primary")
     page.wait_for_url(re.compile(r"/$"))
     run.shot(page, "applicant-home", axe=True)
+    confirm_address(run, page, email)
     return page
+
+
+def confirm_address(run: Scenario, page, email: str) -> None:
+    """Open the link of the welcome e-mail and press the button: the address is confirmed, submitting allowed."""
+    welcome = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email)).one()
+    page.goto(re.search(r"https?://[^/]+(/accounts/confirm/\S+)", welcome.body).group(1))
+    run.shot(page, "confirm-email", axe=True)
+    page.click("main button.primary")
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def file_dossier(run: Scenario, page, round_) -> str:

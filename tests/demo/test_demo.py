@@ -42,6 +42,11 @@ def test_loading_the_demo_twice_changes_nothing(runner, demo):
     assert counts[0] == len(data.STAFF) + len(data.ENDORSERS) + len(data.APPLICANTS) + len(data.MORE_APPLICANTS)
 
 
+def test_every_demo_account_has_its_address_confirmed(demo):
+    """The demo's applicants submit dossiers without first opening an e-mail."""
+    assert db.session.scalars(select(User.email).where(User.email_confirmed_at.is_(None))).all() == []
+
+
 def test_each_programme_has_a_draft_and_an_open_round(demo):
     rounds = db.session.scalars(select(Round)).all()
     states = {(r.programme_code.value, r.state) for r in rounds}

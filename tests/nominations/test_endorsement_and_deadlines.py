@@ -209,9 +209,10 @@ def test_a_city_entry_gets_its_indicator_table(app, client):
     from award_app.accounts.services import register_applicant
 
     round_ = open_round(ProgrammeCode.CITY)
-    committee = register_applicant(email="ubnd@danang.gov.vn", password="che-thai-nguyen-ngon", full_name="Phan Văn Tùng",
-                                   applicant_kind=ApplicantKind.PROVINCE_COMMITTEE, organisation="UBND Đà Nẵng",
-                                   phone="", province_id="da-nang-34", locale=None, notice_version="test")
+    committee = register_applicant(email="ubnd@danang.gov.vn", password="che-thai-nguyen-ngon",
+                                   full_name="Phan Văn Tùng", applicant_kind=ApplicantKind.PROVINCE_COMMITTEE,
+                                   organisation="UBND Đà Nẵng", phone="", province_id="da-nang-34", locale=None,
+                                   notice_version="test", email_confirmed=True)
     nomination = services.create_nomination(round_, committee)
     services.save_dossier(nomination, {}, {"city_name": "Đà Nẵng", "province_id": "da-nang-34", "population": 1220000,
                                            "area_km2": "1285.4", "outcomes": ["esc", "clean_air"], "narrative": "x"},
