@@ -42,6 +42,7 @@ def test_the_dossier_form_never_fails(app, values):
     "full_name", "email", "applicant_kind", "organisation", "province_id", "phone", "password", "confirm")}))
 def test_the_registration_form_never_fails(app, values):
     app.config["REGISTRATION_RATE_LIMITS"] = "10000/minute"  # many examples from one address (throttled: 429)
+    app.config["REGISTRATION_EMAIL_RATE_LIMITS"] = "10000/minute"  # and often the same e-mail address
     client = app.test_client()
     page = client.get("/accounts/register").get_data(as_text=True)
     form = dict(values) | {"consent": "y",

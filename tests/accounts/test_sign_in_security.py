@@ -67,3 +67,24 @@ def test_a_reset_link_carries_no_piece_of_the_password_hash(app, make_user):
     for start in range(len(user.password_hash) - 7):
         assert user.password_hash[start:start + 8] not in carried
     assert user_from_reset_token(reset_token(user), max_age=3600) == user
+
+
+def test_reset_links_for_one_address_are_sent_at_most_three_times_an_hour(app, make_user):
+    """Asked from many client addresses, one mailbox still gets three links an hour; an address with no account
+    is counted the same way, so the refusal tells nothing about it."""
+    user = make_user("secretariat")
+    for email in (user.email, "khong-co@example.vn"):
+        answers = [submit(app.test_client(), "/accounts/reset", {"email": email},
+                          environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}) for n in range(1, 5)]
+        assert [r.status_code for r in answers] == [302, 302, 302, 429]
+        refused = answers[3]
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "Vui lòng thử lại sau" in refused.get_data(as_text=True)
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "password_reset")).all()
+    assert len(sent) == 3
+
+
+def test_reset_requests_from_one_client_address_are_limited(app):
+    client = app.test_client()
+    answers = [submit(client, "/accounts/reset", {"email": f"nguoi-{n}@example.vn"}).status_code for n in range(11)]
+    assert answers == [302] * 10 + [429]
