@@ -75,6 +75,7 @@ def register(run: Scenario, email: str):
 
 def confirm_address(run: Scenario, page, email: str) -> None:
     """Open the link of the welcome e-mail and press the button: the address is confirmed, submitting allowed."""
+    db.session.commit()  # a fresh snapshot: the server wrote the e-mail
     welcome = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email)).one()
     page.goto(re.search(r"https?://[^/]+(/accounts/confirm/\S+)", welcome.body).group(1))
     run.shot(page, "confirm-email", axe=True)
