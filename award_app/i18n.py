@@ -11,6 +11,8 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from award_app.clock import utcnow
+
 
 def select_locale() -> str:
     """The user's saved choice, else the language cookie, else Accept-Language, else Vietnamese."""
@@ -44,7 +46,7 @@ def show_wait(seconds: int) -> str:
     if seconds < 60:
         return format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=True)
     minutes = math.ceil(seconds / 60)
-    at = format_datetime(datetime.now().astimezone() + timedelta(minutes=minutes), "HH:mm")
+    at = format_datetime(utcnow() + timedelta(minutes=minutes), "HH:mm")
     return _("%(in_minutes)s (at %(time)s)", in_minutes=format_timedelta(
         timedelta(minutes=minutes), threshold=1, granularity="minute", add_direction=True), time=at)
 
