@@ -67,7 +67,7 @@ def test_accounts_made_before_e_mail_confirmation_count_as_confirmed(empty_datab
     """mailconf01 adds user.email_confirmed_at: an existing account is not asked to confirm its address."""
     app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade(revision="lifecycle01")
+        upgrade(revision="mfa0001")
         with db.engine.begin() as connection:
             connection.execute(text(
                 "INSERT INTO \"user\" (email, password_hash, full_name, organisation, phone, is_active_account, "

@@ -1,7 +1,7 @@
 """An account's e-mail address confirmed by a single-use link before its dossiers can be submitted
 
 Revision ID: mailconf01
-Revises: lifecycle01
+Revises: mfa0001
 Create Date: 2026-12-03 09:00:00
 
 Accounts that exist before this revision are treated as confirmed (since they were created): only accounts
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'mailconf01'
-down_revision = 'lifecycle01'
+down_revision = 'mfa0001'
 branch_labels = None
 depends_on = None
 
