@@ -2,7 +2,7 @@
 
 Revision ID: mailconf01
 Revises: mfa0001
-Create Date: 2026-12-03 09:00:00
+Create Date: 2026-12-02 10:00:00
 
 Accounts that exist before this revision are treated as confirmed (since they were created): only accounts
 registered from now on confirm their address.
