@@ -65,9 +65,27 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "award"
+    # Sign-in throttling (award_app/accounts/rules.py), counted where RATELIMIT_STORAGE_URI says (Redis in
+    # production). Per account and client address: SIGN_IN_FREE_FAILURES free failures, then a wait that doubles
+    # from 2 seconds up to SIGN_IN_MAX_DELAY_SECONDS, remembered SIGN_IN_MEMORY_HOURS. Per account from anywhere:
+    # past SIGN_IN_ACCOUNT_FAILURES in SIGN_IN_ACCOUNT_WINDOW_MINUTES, each address that has failed on it waits
+    # the full SIGN_IN_MAX_DELAY_SECONDS (an address that has not failed is never held back). Per client address
+    # over every account: SIGN_IN_ADDRESS_FAILURES in SIGN_IN_ADDRESS_WINDOW_MINUTES, then nothing until the
+    # window ends.
+    SIGN_IN_FREE_FAILURES = 5
+    SIGN_IN_MAX_DELAY_SECONDS = 900
+    SIGN_IN_MEMORY_HOURS = 24
+    SIGN_IN_ACCOUNT_FAILURES = 30
+    SIGN_IN_ACCOUNT_WINDOW_MINUTES = 60
+    SIGN_IN_ADDRESS_FAILURES = 30
+    SIGN_IN_ADDRESS_WINDOW_MINUTES = 15
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
+    # A new account's e-mail confirmation link works once, within this many hours; the account may ask for a
+    # new one from the page "E-mail address", at most EMAIL_CONFIRMATION_RESEND_LIMITS (Flask-Limiter's notation).
+    EMAIL_CONFIRMATION_HOURS = 48
+    EMAIL_CONFIRMATION_RESEND_LIMITS = "3/hour"
     # A session ends after this many minutes without a request (staff, endorsers, jurors), or for an account
     # that only applies, after SESSION_IDLE_MINUTES_APPLICANT; and in any case SESSION_LIFETIME_HOURS after
     # signing in. Pages warn SESSION_WARNING_MINUTES before the idle end.
@@ -81,6 +99,11 @@ class Config:
     PERSONAL_DATA_DOWNLOAD_LIMITS = "10/hour"
     # Registrations per client address (each one hashes a password with scrypt): Flask-Limiter's notation.
     REGISTRATION_RATE_LIMITS = "5/minute;20/hour"
+    # Registrations, and password reset requests, naming one e-mail address (each sends it a message, whether or
+    # not it has an account), and reset requests per client address: Flask-Limiter's notation.
+    REGISTRATION_EMAIL_RATE_LIMITS = "3/hour"
+    PASSWORD_RESET_EMAIL_RATE_LIMITS = "3/hour"
+    PASSWORD_RESET_RATE_LIMITS = "10/hour"
     # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.
     CERTIFICATE_SIGNING_KEY: str | None = None
     CERTIFICATE_SIGNING_CERT: str | None = None
@@ -110,7 +133,7 @@ class DevelopmentConfig(Config):
     DEBUG = False
     # A fixed key for the local demo only; Production refuses to start without its own.
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105
-    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105 - the README lists it for the demo accounts
+    DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"  # noqa: S105 - the README lists it for the demo accounts
     # The README lists it too: `flask --app award_app accounts demo-code` prints its current code.
     DEMO_TOTP_SECRET = "XANHSACHDEPDEMOXANHSACHDEPDEMO22"  # noqa: S105
     MAIL_TO_CONSOLE = True
@@ -130,7 +153,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # Fast hashing keeps the suite quick; every other configuration uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105
+    DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"  # noqa: S105
     DEMO_TOTP_SECRET = DevelopmentConfig.DEMO_TOTP_SECRET
     JOBS_RUN_INLINE = True
 

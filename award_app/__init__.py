@@ -26,6 +26,7 @@ def _load_config(app: Flask, config: str | Mapping | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from award_app.accounts import throttle
     from award_app.accounts.sessions import load_user
     from award_app.database import configure_engine
     from award_app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -40,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
+    throttle.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

@@ -43,6 +43,7 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
     city-round      a City round, open, with an indicator; city-dossier is own's draft with an entry (city-entry)
                     and an indicator value
     session         an open session of an account in no column (nobody may end it but its owner)
+    confirmation    the e-mail confirmation link of an account in no column, whose address is not confirmed
     user, token, invitation, code, honoured, calendar-day, file: another account, a password-reset link,
                     a council invitation not yet accepted (own: the invitee, a staff account; invitation-of: its
                     membership), a certificate's code, a name on the honoured list, a holiday, a stylesheet;
@@ -64,6 +65,9 @@ accounts.admin_new                 GET  none            L    4   4     4    4   
 accounts.admin_new                 POST none            L    4   4     4    4    4   4   4    4    4     4    4   A
 accounts.change_password           GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.change_password           POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.confirm_email             GET  confirmation    A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.confirm_email             POST confirmation    A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.email                     GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.end_other_sessions        POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.end_session               POST session         L    4   4     4    4    4   4   4    4    4     4    4   4
 accounts.language                  POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
@@ -78,6 +82,7 @@ accounts.reset                     GET  token           A    A   A     A    A   
 accounts.reset                     POST token           A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.resend_confirmation       POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.session_alive             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 second_factor.admin_reset          POST user            L    4   4     4    4    4   4   4    4    4     4    4   A
 second_factor.confirm              GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A

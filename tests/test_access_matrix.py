@@ -272,6 +272,7 @@ def build_world() -> World:
     stranger = staff(full_name="Người ngoài")
     sessions.start(stranger)
     objects["session"] = {"session_id": stranger.session_record.id}
+    objects["confirmation"] = {"token": accounts.confirmation_token(stranger)}  # its address is not confirmed
     objects["honoured"] = {"name_id": eligibility.add_honoured(ProgrammeCode.ECO_SCHOOL, "Trường THCS Chu Văn An",
                                                                "", 2024, actor=secretariat).id}
     db.session.commit()

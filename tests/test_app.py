@@ -101,7 +101,7 @@ def test_production_refuses_debug_set_in_the_settings(production_env):
 
 
 @pytest.mark.parametrize("setting", [{"DEMO_TOTP_SECRET": "XANHSACHDEPDEMOXANHSACHDEPDEMO22"},
-                                     {"DEMO_PASSWORD": "xanh-sach-dep-2026"}])
+                                     {"DEMO_PASSWORD": "bong-sen-no-ven-ho-tay"}])
 def test_production_refuses_the_demos_published_second_factor_and_password(production_env, setting):
     """And a demo account's secret in a production database passes nobody (tests/accounts/test_second_factor.py)."""
     assert create_app("production").config["DEMO_TOTP_SECRET"] is None

@@ -63,6 +63,23 @@ def test_migrated_audit_log_refuses_update_and_delete(empty_database_url):
         db.engine.dispose()
 
 
+def test_accounts_made_before_e_mail_confirmation_count_as_confirmed(empty_database_url):
+    """mailconf01 adds user.email_confirmed_at: an existing account is not asked to confirm its address."""
+    app = create_app({"AWARD_CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="mfa0001")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO \"user\" (email, password_hash, full_name, organisation, phone, is_active_account, "
+                "session_version, created_at) VALUES ('cu@example.vn', 'x', 'Người Cũ', '', '', true, 1, "
+                "CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as connection:
+            confirmed = connection.execute(text('SELECT email_confirmed_at, created_at FROM "user"')).one()
+        db.engine.dispose()
+    assert confirmed[0] is not None and confirmed[0] == confirmed[1]
+
+
 def test_migration_files_are_date_prefixed_and_described():
     from pathlib import Path
 

@@ -132,7 +132,7 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
         other.sign_in(b, secretariat_email, PASSWORD)
         assert other.open(f"{b}/certificates/round/{round_id}")[0] == 200
         status, _, _ = browser.submit(f"{a}/accounts/password", {
-            "current": PASSWORD, "password": "mat-khau-moi-2027", "confirm": "mat-khau-moi-2027"},
+            "current": PASSWORD, "password": "song-hong-chay-qua-pho", "confirm": "song-hong-chay-qua-pho"},
             form_url=f"{a}/accounts/password")
         assert status == 302
         status, headers, _ = other.open(f"{b}/certificates/round/{round_id}")
@@ -140,7 +140,7 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
 
         # Signed out on A: a copy of the cookie taken before is refused on B (the session ended in the database).
         owner, thief = Browser(), Browser()
-        assert owner.sign_in(a, secretariat_email, "mat-khau-moi-2027") == 302
+        assert owner.sign_in(a, secretariat_email, "song-hong-chay-qua-pho") == 302
         thief.set_cookie("session", owner.cookie("session"))
         assert thief.open(f"{b}/accounts/sessions")[0] == 200
         assert owner.submit(f"{a}/accounts/logout", form_url=f"{a}/accounts/privacy")[0] == 302

@@ -70,6 +70,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]
+    # When the owner showed they read this address's mail: a confirmation link, or a password set through an
+    # e-mailed reset link. An applicant submits a dossier only once it is set.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -109,6 +112,10 @@ class User(UserMixin, db.Model):
         return equal if equal is NotImplemented else not equal
 
     __hash__ = object.__hash__
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def roles(self) -> frozenset[Role]:

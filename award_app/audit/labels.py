@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
     "access.denied": _l("Access denied"),
+    "account.confirmation_resent": _l("E-mail confirmation link sent again"),
     "account.created": _l("Account created"),
     "account.data_downloaded": _l("Personal data downloaded"),
     "account.deleted_on_request": _l("Account deleted on request"),
     "account.disabled": _l("Account disabled"),
     "account.enabled": _l("Account enabled"),
+    "account.email_confirmed": _l("E-mail address confirmed"),
     "account.endorser_scopes_changed": _l("Endorser's provinces changed"),
     "account.locale_changed": _l("Language changed"),
     "account.password_changed": _l("Password changed"),
@@ -38,6 +40,7 @@ ACTION_LABELS = {
     "assignment.unpinned": _l("Assignment unpinned"),
     "auth.sign_in": _l("Signed in"),
     "auth.sign_in_failed": _l("Sign-in failed"),
+    "auth.sign_in_throttled": _l("Sign-in refused unchecked: too many failures"),
     "auth.session_ended": _l("Session ended"),
     "auth.recovery_code_used": _l("Recovery code used to sign in"),
     "auth.recovery_codes_replaced": _l("New recovery codes made"),

@@ -33,13 +33,14 @@ STATE_ORDER = [RoundState.OPEN, RoundState.CLOSED, RoundState.SCREENING, RoundSt
 def _staff(email, full_name, organisation, roles, password) -> User:
     return accounts.find_user_by_email(email) or accounts.create_staff_account(
         email=email, password=password, full_name=full_name, organisation=organisation,
-        roles={Role(r) for r in roles})
+        roles={Role(r) for r in roles}, email_confirmed=True)
 
 
 def _applicant(email, full_name, organisation, kind, province, phone, password) -> User:
     return accounts.find_user_by_email(email) or accounts.register_applicant(
         email=email, password=password, full_name=full_name, applicant_kind=ApplicantKind(kind),
-        organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo")
+        organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo",
+        email_confirmed=True)
 
 
 def _users(password: str, totp_secret: str) -> dict[str, User]:

@@ -146,6 +146,15 @@ def deadline_problems(now: datetime, closes_at: datetime | None) -> list:
     return []
 
 
+def email_problems(submitted_by_applicant: bool, email_confirmed: bool, email: str) -> list:
+    """An applicant submits only from an address shown to be theirs; the secretariat entering a paper dossier
+    is not held back by it."""
+    if submitted_by_applicant and not email_confirmed:
+        return [_l("Your e-mail address %(email)s is not confirmed yet: open the link we sent to it, or ask for a "
+                   "new one. Your draft stays saved.", email=email)]
+    return []
+
+
 def document_problems(needs: Iterable[ChecklistNeed]) -> list:
     problems = []
     for need in needs:

@@ -311,7 +311,9 @@ def submit(nomination: Nomination, *, form_errors: list, now: datetime | None = 
     """Submit before the deadline, or raise SubmissionRefused with every reason."""
     _require_editable(nomination)
     now = now or utcnow()
-    problems = submission_problems(nomination, form_errors, now)
+    applicant = nomination.applicant
+    problems = rules.email_problems(actor == applicant, applicant.email_confirmed, applicant.email)
+    problems += submission_problems(nomination, form_errors, now)
     if problems:
         raise SubmissionRefused(problems)
     if nomination.reference is None:

@@ -37,6 +37,7 @@ from award_app.nominations.permissions import (
     can_view_receipt,
     can_withdraw_nomination,
     endorses,
+    is_owner,
 )
 from award_app.nominations.receipt import kept_receipt
 from award_app.rounds.models import Province, RankingGroup, Round, RoundState
@@ -220,7 +221,8 @@ def _document_form(nomination: Nomination) -> DocumentForm:
 def _render_edit(nomination: Nomination, form, problems: list):
     return render_template("nominations/edit.html", nomination=nomination, form=form, problems=problems,
                            document_form=_document_form(nomination), needs=services.checklist_needs(nomination),
-                           closes_at=nomination.deadline, time_left=time_left(nomination.deadline))
+                           closes_at=nomination.deadline, time_left=time_left(nomination.deadline),
+                           confirm_email_first=is_owner(current_user, nomination) and not current_user.email_confirmed)
 
 
 def _documents_page(nomination: Nomination):

@@ -215,8 +215,8 @@ def test_ending_without_the_form_s_token_is_refused(app, make_user):
 def test_a_password_change_ends_the_other_sessions_only(app, make_user):
     user = make_user("secretariat")
     here, elsewhere = signed_in_client(app, user), signed_in_client(app, user)
-    response = submit(here, "/accounts/password", {"current": PASSWORD, "password": "mot-mat-khau-moi-9",
-                                                  "confirm": "mot-mat-khau-moi-9"})
+    response = submit(here, "/accounts/password", {"current": PASSWORD, "password": "mua-thu-la-vang-roi-9",
+                                                  "confirm": "mua-thu-la-vang-roi-9"})
     assert response.status_code == 302
     assert sent_to_sign_in(elsewhere.get(PRIVATE)) and here.get(PRIVATE).status_code == 200
     assert ends(user) == ["password_changed"]

@@ -120,7 +120,7 @@ def test_an_admin_creates_a_staff_account_and_gives_endorser_scopes(client, sign
     signed_in("admin")
     response = submit(client, "/accounts/admin/new", {
         "full_name": "Trần Thị Thu", "email": "thu@monre.gov.vn", "organisation": "Văn phòng ASOEN",
-        "roles": ["secretariat"], "password": "first-password-1"})
+        "roles": ["secretariat"], "password": "hoa-sen-tren-mai-nha"})
     assert response.status_code == 302
     staff = db.session.scalars(select(User).where(User.email == "thu@monre.gov.vn")).one()
     assert staff.roles == {Role.SECRETARIAT}

@@ -10,7 +10,7 @@ from award_app.rounds.models import Round, RoundState
 from award_app.scoring.models import ScoreSheet, SheetState
 from tests.helpers import login
 
-DEMO_PASSWORD = "xanh-sach-dep-2026"
+DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"
 
 # What each demo account must see first on its home page (Vietnamese).
 HOME_SECTIONS = {
@@ -40,6 +40,11 @@ def test_loading_the_demo_twice_changes_nothing(runner, demo):
     assert counts == (db.session.scalar(select(func.count()).select_from(User)),
                       db.session.scalar(select(func.count()).select_from(Round)))
     assert counts[0] == len(data.STAFF) + len(data.ENDORSERS) + len(data.APPLICANTS) + len(data.MORE_APPLICANTS)
+
+
+def test_every_demo_account_has_its_address_confirmed(demo):
+    """The demo's applicants submit dossiers without first opening an e-mail."""
+    assert db.session.scalars(select(User.email).where(User.email_confirmed_at.is_(None))).all() == []
 
 
 def test_each_programme_has_a_draft_and_an_open_round(demo):

@@ -84,7 +84,7 @@ def test_the_applicant_sends_the_documents_from_the_dossier_page(app, client, ma
     services.request_documents(nomination, [round_.checklist[0].id], "Bổ sung phiếu đăng ký.",
                                actor=make_user("secretariat"))
     db.session.commit()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     page = client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
     assert "Bổ sung phiếu đăng ký." in page
     response = submit(client, f"/screening/nominations/{nomination.id}/documents-sent",

@@ -100,7 +100,7 @@ def applicant(kind: str = "school", *, email: str | None = None, full_name: str 
     user = accounts.register_applicant(
         email=email or f"{kind}-{uuid.uuid4().hex[:6]}@truong.edu.vn", password=PASSWORD, full_name=full_name,
         applicant_kind=ApplicantKind(kind), organisation="Trường THCS Nguyễn Trãi", phone="",
-        province_id="ha-noi-34", locale=None, notice_version="2026-1")
+        province_id="ha-noi-34", locale=None, notice_version="2026-1", email_confirmed=True)
     db.session.commit()
     return user
 

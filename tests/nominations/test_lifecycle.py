@@ -83,7 +83,7 @@ class DossierLifecycle(RuleBasedStateMachine):
         secretariat = self.make_user(f"thuky{n}@lifecycle.vn", "secretariat")
         db.session.commit()
         self.school, self.province, self.staff = (self.client(who, password) for who, password in (
-            (self.applicant, "mat-khau-truong"), (endorser, None), (secretariat, None)))
+            (self.applicant, "cay-bang-truoc-cong-truong"), (endorser, None), (secretariat, None)))
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ REFUSED = [
 def page(app, client):
     round_ = open_round()
     applicant = school_applicant()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     submit(client, f"/nominations/start/{round_.id}", form_url="/nominations/")
     item = next(i for i in round_.checklist if i.code == "self_assessment")  # accepts PDF and DOCX
     return client, item

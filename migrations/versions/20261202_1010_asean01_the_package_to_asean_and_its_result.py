@@ -2,8 +2,8 @@
 ASEAN's result per entry, and honoured names that refuse a later dossier
 
 Revision ID: asean01
-Revises: mfa0001
-Create Date: 2026-12-02 10:00:00
+Revises: mailconf01
+Create Date: 2026-12-02 10:10:00
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import award_app.columns
 
 # revision identifiers, used by Alembic.
 revision = 'asean01'
-down_revision = 'mfa0001'
+down_revision = 'mailconf01'
 branch_labels = None
 depends_on = None
 
