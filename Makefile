@@ -10,7 +10,7 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 PO_FILES := $(wildcard award_app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup system-packages lint translations-extract clean bench
+.PHONY: run test setup system-packages lint types translations-extract clean bench
 
 # `make run PORT=5001` serves on another port; e-mailed links and certificates' QR codes open where they were made.
 PORT ?= 5000
@@ -23,13 +23,18 @@ run: setup
 	@echo "Serving $(PUBLIC_URL) — demo accounts are listed in README.md"
 	PUBLIC_URL=$(PUBLIC_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup lint
-	$(BIN)/pytest
+# The suite runs on every core (pytest-xdist); each worker has its own PostgreSQL database and files.
+test: setup lint types
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -ll -r award_app config.py wsgi.py
+
+# The packages listed under [tool.mypy] in pyproject.toml, type-checked.
+types: setup
+	$(BIN)/mypy
 
 # The benchmark (bench/run.py): reports against the speed targets P1–P7, never fails the build.
 bench: setup $(VENV)/.bench-installed

@@ -68,9 +68,27 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "award"
+    # Sign-in throttling (award_app/accounts/rules.py), counted where RATELIMIT_STORAGE_URI says (Redis in
+    # production). Per account and client address: SIGN_IN_FREE_FAILURES free failures, then a wait that doubles
+    # from 2 seconds up to SIGN_IN_MAX_DELAY_SECONDS, remembered SIGN_IN_MEMORY_HOURS. Per account from anywhere:
+    # past SIGN_IN_ACCOUNT_FAILURES in SIGN_IN_ACCOUNT_WINDOW_MINUTES, each address that has failed on it waits
+    # the full SIGN_IN_MAX_DELAY_SECONDS (an address that has not failed is never held back). Per client address
+    # over every account: SIGN_IN_ADDRESS_FAILURES in SIGN_IN_ADDRESS_WINDOW_MINUTES, then nothing until the
+    # window ends.
+    SIGN_IN_FREE_FAILURES = 5
+    SIGN_IN_MAX_DELAY_SECONDS = 900
+    SIGN_IN_MEMORY_HOURS = 24
+    SIGN_IN_ACCOUNT_FAILURES = 30
+    SIGN_IN_ACCOUNT_WINDOW_MINUTES = 60
+    SIGN_IN_ADDRESS_FAILURES = 30
+    SIGN_IN_ADDRESS_WINDOW_MINUTES = 15
     # Number of proxies (nginx) in front of gunicorn whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     PASSWORD_RESET_HOURS = 1
+    # A new account's e-mail confirmation link works once, within this many hours; the account may ask for a
+    # new one from the page "E-mail address", at most EMAIL_CONFIRMATION_RESEND_LIMITS (Flask-Limiter's notation).
+    EMAIL_CONFIRMATION_HOURS = 48
+    EMAIL_CONFIRMATION_RESEND_LIMITS = "3/hour"
     # A session ends after this many minutes without a request (staff, endorsers, jurors), or for an account
     # that only applies, after SESSION_IDLE_MINUTES_APPLICANT; and in any case SESSION_LIFETIME_HOURS after
     # signing in. Pages warn SESSION_WARNING_MINUTES before the idle end.
@@ -84,11 +102,26 @@ class Config:
     PERSONAL_DATA_DOWNLOAD_LIMITS = "10/hour"
     # Registrations per client address (each one hashes a password with scrypt): Flask-Limiter's notation.
     REGISTRATION_RATE_LIMITS = "5/minute;20/hour"
+    # Registrations, and password reset requests, naming one e-mail address (each sends it a message, whether or
+    # not it has an account), and reset requests per client address: Flask-Limiter's notation.
+    REGISTRATION_EMAIL_RATE_LIMITS = "3/hour"
+    PASSWORD_RESET_EMAIL_RATE_LIMITS = "3/hour"
+    PASSWORD_RESET_RATE_LIMITS = "10/hour"
     # PEM files of the key and certificate that sign issued certificates (PAdES); unsigned when unset.
     CERTIFICATE_SIGNING_KEY: str | None = None
     CERTIFICATE_SIGNING_CERT: str | None = None
     DEMO_PASSWORD = None
     PASSWORD_HASH_METHOD = "scrypt"
+    # The second factor (award_app.accounts.second_factor): an irreversible act (approve, publish, revoke, reopen
+    # a score sheet, change roles, reset a second factor) asks for a code again when the session last passed
+    # the second factor more than this many minutes ago.
+    STEP_UP_MINUTES = 10
+    # Wrong second-factor codes per account, whichever session or server sent them: Flask-Limiter's notation.
+    SECOND_FACTOR_RATE_LIMITS = "5/minute;20/hour;50/day"
+    # The name authenticator apps show beside the account's e-mail.
+    SECOND_FACTOR_ISSUER = "ASEAN Awards VN"
+    # The demo accounts' authenticator secret (development and tests only; production refuses it).
+    DEMO_TOTP_SECRET: str | None = None
 
     @classmethod
     def init_app(cls, config: dict) -> None:
@@ -103,7 +136,9 @@ class DevelopmentConfig(Config):
     DEBUG = False
     # A fixed key for the local demo only; Production refuses to start without its own.
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105
-    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105 - the README lists it for the demo accounts
+    DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"  # noqa: S105 - the README lists it for the demo accounts
+    # The README lists it too: `flask --app award_app accounts demo-code` prints its current code.
+    DEMO_TOTP_SECRET = "XANHSACHDEPDEMOXANHSACHDEPDEMO22"  # noqa: S105
     MAIL_TO_CONSOLE = True
 
     @classmethod
@@ -121,7 +156,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     # Fast hashing keeps the suite quick; every other configuration uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-    DEMO_PASSWORD = "xanh-sach-dep-2026"  # noqa: S105
+    DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"  # noqa: S105
+    DEMO_TOTP_SECRET = DevelopmentConfig.DEMO_TOTP_SECRET
     JOBS_RUN_INLINE = True
 
 
@@ -144,6 +180,7 @@ class ProductionConfig(Config):
         without an address (PUBLIC_URL) or with the debugger."""
         env = os.environ
         config["SECRET_KEY"] = strong_secret_key(env.get("SECRET_KEY"))
+        config["SECRET_KEY_FALLBACKS"] = fallback_keys(env.get("SECRET_KEY_FALLBACKS"))
         insecure_cookies = env.get("AWARD_INSECURE_COOKIES") == "1"
         config["PUBLIC_URL"] = public_url(env.get("PUBLIC_URL"), allow_http=insecure_cookies)
         # Requests naming another host are refused (400): the port is not compared.
@@ -175,7 +212,7 @@ class ProductionConfig(Config):
         config["MAIL_PASSWORD"] = env.get("MAIL_PASSWORD")
         config["MAIL_DEFAULT_SENDER"] = env.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER)
         for name in ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_APPLICANT", "SESSION_LIFETIME_HOURS",
-                     "SESSION_WARNING_MINUTES"):
+                     "SESSION_WARNING_MINUTES", "STEP_UP_MINUTES"):
             config[name] = int(env.get(name) or getattr(Config, name))
         config["CERTIFICATE_SIGNING_KEY"] = env.get("CERTIFICATE_SIGNING_KEY") or None
         config["CERTIFICATE_SIGNING_CERT"] = env.get("CERTIFICATE_SIGNING_CERT") or None
@@ -189,10 +226,14 @@ class ProductionConfig(Config):
         (FLASK_DEBUG=1, `flask run --debug`, DEBUG in the settings)."""
         if config.get("DEBUG") or get_debug_flag():
             raise RuntimeError("Production refuses to run in debug mode: unset FLASK_DEBUG and DEBUG.")
+        if config.get("DEMO_TOTP_SECRET") or config.get("DEMO_PASSWORD"):
+            raise RuntimeError("Production refuses the demo's password and second-factor secret: they are published.")
 
 
 # The keys written in this repository sign nothing in production.
 REPOSITORY_KEYS = frozenset({DevelopmentConfig.SECRET_KEY, TestingConfig.SECRET_KEY})
+# Nor does a second-factor secret written here pass anywhere but where the configuration names it.
+PUBLISHED_TOTP_SECRETS = frozenset({DevelopmentConfig.DEMO_TOTP_SECRET})
 MIN_KEY_LENGTH = 32
 MIN_KEY_CHARACTERS = 8
 
@@ -209,6 +250,16 @@ def strong_secret_key(key: str | None) -> str:
         raise RuntimeError(f"SECRET_KEY is too weak: use at least {MIN_KEY_LENGTH} random characters, not a repeated "
                            "pattern, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))'.")
     return key
+
+
+def fallback_keys(value: str | None) -> list[str]:
+    """Earlier keys, comma-separated, while a new SECRET_KEY takes over: second-factor secrets sealed under
+    them are still read (and sealed again under the new key at their next use). A key of this repository is
+    refused here too."""
+    keys = [key.strip() for key in (value or "").split(",") if key.strip()]
+    if any(key in REPOSITORY_KEYS for key in keys):
+        raise RuntimeError("SECRET_KEY_FALLBACKS holds a key published in this repository.")
+    return keys
 
 
 def _patterned(key: str) -> bool:

@@ -26,6 +26,7 @@ def _load_config(app: Flask, config: str | Mapping | None) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from award_app.accounts import throttle
     from award_app.accounts.sessions import load_user
     from award_app.database import configure_engine
     from award_app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -40,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
+    throttle.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
@@ -51,8 +53,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from award_app.accounts.cli import bp as accounts_cli
+    from award_app.accounts.second_factor_views import bp as second_factor
     from award_app.accounts.views import bp as accounts
     from award_app.approval.views import bp as approval
+    from award_app.asean.views import bp as asean
     from award_app.audit.views import bp as audit
     from award_app.backup import bp as backup_cli
     from award_app.certificates.views import bp as certificates
@@ -72,8 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     from award_app.rounds.views import bp as rounds
     from award_app.scoring.views import bp as scoring
 
-    foundation = (accounts, rounds, audit, notifications, jobs)
-    pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates)
+    foundation = (accounts, second_factor, rounds, audit, notifications, jobs)
+    pipeline = (nominations, eligibility, jury, scoring, ranking, approval, exports, certificates, asean)
     for blueprint in (dashboard, *foundation, *pipeline, accounts_cli, rounds_cli, demo_cli, backup_cli, privacy_cli,
                       jobs_cli, reminders_cli):
         app.register_blueprint(blueprint)

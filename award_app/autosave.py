@@ -6,7 +6,7 @@ from flask import Response, jsonify
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, StaleEdit
 
 

@@ -4,6 +4,8 @@ which PostgreSQL holds up to 2**31 - 1 (SQLite and psycopg refuse anything over 
 refuses to read more than 4,300 digits. A number out of range gets a clear answer (a 404, a message, a
 stale-form refusal), never a server error."""
 
+from typing import overload
+
 from flask import flash, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map, ValidationError
@@ -36,6 +38,10 @@ def sent_version(text: object) -> int | None:
     return UNMATCHABLE_VERSION if number is None else number
 
 
+@overload
+def query_number(name: str, *, default: int, low: int = 0, high: int = MAX_INT) -> int: ...
+@overload
+def query_number(name: str, *, default: None = None, low: int = 0, high: int = MAX_INT) -> int | None: ...
 def query_number(name: str, *, default: int | None = None, low: int = 0, high: int = MAX_INT) -> int | None:
     """A whole number from the query string: `default` when absent or empty; when it is not a whole number
     within low..high, `default` again and the page says the value was left out (in the user's language)."""

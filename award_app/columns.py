@@ -1,10 +1,11 @@
 """Column types every model shares: UTC-aware datetimes, string-stored enums, NFC text."""
 
 import enum
-import unicodedata
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, String, TypeDecorator
+
+from award_app.text import nfc
 
 
 class UTCDateTime(TypeDecorator):
@@ -34,13 +35,13 @@ class UTCDateTime(TypeDecorator):
 
 
 class NFCText(TypeDecorator):
-    """Vietnamese text is stored NFC-normalised, whatever the keyboard sent."""
+    """Vietnamese text is stored as text.nfc makes it (NFC, no surrounding blanks), whatever the keyboard sent."""
 
     impl = String
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect):
-        return unicodedata.normalize("NFC", value) if value is not None else None
+        return nfc(value)
 
 
 def str_enum(enum_class: type[enum.Enum], length: int = 32) -> Enum:
@@ -55,6 +56,3 @@ def str_enum(enum_class: type[enum.Enum], length: int = 32) -> Enum:
         name=enum_class.__name__.lower(),
     )
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

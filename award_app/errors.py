@@ -1,5 +1,6 @@
 """Domain errors raised by services, and how the web answers them."""
 
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
@@ -10,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
 
-from award_app.extensions import db
+from award_app.extensions import db, limiter
+from award_app.i18n import show_wait
 from award_app.security import from_own_origin, origin_of, own_origins
 
 
@@ -107,8 +109,9 @@ def _bad_request(error):
 # Forms whose input never comes back on the error page: signing in, registering and resetting a password (a
 # cross-site POST would become a one-click sign-in into the attacker's account) and changing one.
 NEVER_KEPT = frozenset({"accounts.login", "accounts.register", "accounts.reset_request", "accounts.reset",
-                        "accounts.change_password"})
-SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current"})
+                        "accounts.change_password", "second_factor.verify", "second_factor.recovery",
+                        "second_factor.enrol", "second_factor.confirm"})
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current", "step_up_code", "step_up_recovery_code"})
 
 
 def _kept_input() -> list[tuple[str, str]]:
@@ -132,11 +135,18 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
+def limit_wait() -> int:
+    """Seconds until the Flask-Limiter limit this request broke lets it through again (its Retry-After)."""
+    current = limiter.current_limit
+    return max(1, int(current.reset_at - time.time())) if current is not None else 60
+
+
 def _too_many(error):
-    """A limit whose view answers itself (the registration form, kept as typed) has made its response."""
+    """A limit whose view answers itself (the registration form, kept as typed) has made its response; the
+    others say when to try again (Flask-Limiter adds Retry-After)."""
     if getattr(error, "response", None) is not None:
         return error.response
-    return render_template("errors/429.html"), 429
+    return render_template("errors/429.html", when=show_wait(limit_wait())), 429
 
 
 def _too_large(error):

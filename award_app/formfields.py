@@ -1,7 +1,6 @@
 """Form pieces every stage uses: validators with Vietnamese and English messages, local times."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
@@ -10,13 +9,8 @@ from wtforms import DecimalField, IntegerField, StringField, ValidationError, va
 from wtforms.widgets import TextInput
 
 from award_app.bounds import MAX_INT
+from award_app.clock import VIETNAM, from_vietnam_time
 from award_app.i18n import format_number, parse_number
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def today_in_vietnam() -> date:
-    return datetime.now(VIETNAM).date()
 
 
 class SomethingTyped(validators.InputRequired):
@@ -128,7 +122,7 @@ class LocalDateTimeField(StringField):
         if moment is None:
             self.data = None
             raise ValueError(_l("Enter a date and time such as 31/12/2026 17:00."))
-        self.data = moment.replace(tzinfo=VIETNAM).astimezone(UTC)
+        self.data = from_vietnam_time(moment)
 
     def _value(self):
         if self.raw_data:

@@ -1,16 +1,20 @@
 """Locale choice and how dates, times and numbers are shown (Vietnamese first)."""
 
+import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
 from babel.numbers import NumberFormatError, NumberPattern, format_decimal, parse_decimal, parse_pattern
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from award_app.clock import utcnow
 
 
 def select_locale() -> str:
@@ -37,6 +41,17 @@ def show_date(value: date | datetime | None) -> str:
 
 def show_datetime(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value is not None else ""
+
+
+def show_wait(seconds: int) -> str:
+    """When a refused client may try again, in the reader's words: "in 45 seconds"; "in 15 minutes (at 14:32)",
+    rounded up to the minute, with the clock time in Viet Nam."""
+    if seconds < 60:
+        return format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=True)
+    minutes = math.ceil(seconds / 60)
+    at = format_datetime(utcnow() + timedelta(minutes=minutes), "HH:mm")
+    return _("%(in_minutes)s (at %(time)s)", in_minutes=format_timedelta(
+        timedelta(minutes=minutes), threshold=1, granularity="minute", add_direction=True), time=at)
 
 
 @cache

@@ -4,12 +4,22 @@ from award_app.accounts.models import (
     ApplicantKind,
     CouncilMembership,
     EndorserScope,
+    RecoveryCode,
     Role,
     RoleGrant,
     User,
     UserSession,
 )
 from award_app.approval.models import Decision, Revocation
+from award_app.asean.models import (
+    AseanCall,
+    AseanDocument,
+    AseanOutcome,
+    AseanRequirement,
+    AseanResult,
+    AseanSupplement,
+    SupplementState,
+)
 from award_app.audit.models import AuditEvent
 from award_app.certificates.models import Certificate
 from award_app.eligibility.models import DocumentRequest, ScreeningDecision, ScreeningOutcome
@@ -47,11 +57,12 @@ from award_app.rounds.models import (
 from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 __all__ = [
-    "ApplicantKind", "AseanQuota", "Assignment", "AuditEvent", "CalendarDay", "Certificate", "ChecklistItem",
+    "ApplicantKind", "AseanCall", "AseanDocument", "AseanOutcome", "AseanQuota", "AseanRequirement", "AseanResult",
+    "AseanSupplement", "Assignment", "AuditEvent", "CalendarDay", "Certificate", "ChecklistItem",
     "Conflict", "CouncilMeeting", "CouncilMembership", "Criterion", "DeadlineExtension", "Decision", "Declaration",
     "Document", "DocumentKind", "DocumentRequest", "Endorsement", "EndorsementLetter", "EndorserScope", "Entry",
     "HonouredName", "Indicator", "IndicatorValue", "Job", "JobState", "Nomination", "NominationState",
-    "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun",
+    "OutboxMessage", "PrizeTier", "Programme", "Province", "RankingGroup", "RankingRow", "RankingRun", "RecoveryCode",
     "ReminderDigest", "Revocation", "Role", "RoleGrant", "Round", "RoundState", "Rubric", "Score", "ScoreSheet",
-    "ScreeningDecision", "ScreeningOutcome", "SheetState", "User", "UserSession",
+    "ScreeningDecision", "ScreeningOutcome", "SheetState", "SupplementState", "User", "UserSession",
 ]

@@ -1,9 +1,16 @@
 """Vietnamese text rules: NFC storage, search without diacritics, sorting by given name."""
 
 import unicodedata
+from typing import overload
 
 
+@overload
+def nfc(value: str) -> str: ...
+@overload
+def nfc(value: None) -> None: ...
 def nfc(value: str | None) -> str | None:
+    """The one rule for stored text (columns.NFCText applies it too): NFC-normalised, without surrounding
+    blanks; the spaces inside are kept as typed."""
     return unicodedata.normalize("NFC", value).strip() if value is not None else None
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from award_app.accounts.models import ApplicantKind, CouncilMembership, Role, RoleGrant, User
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.jury.models import Assignment, Declaration
 from award_app.nominations import programmes

@@ -37,16 +37,21 @@ The objects (the round or row each URL names) are built by tests/test_access_mat
                     free and chair have another dossier (assignment: jur's; membership: free's)
     council-round   scored and ranked, the council's meeting recorded by chair: awaiting approval
     approved-round  approved, not yet published, and published-round: published, with the signed scan,
-                    certificates (certificate: own's) and a ZIP of them built by the secretariat (job)
+                    certificates (certificate: own's) and a ZIP of them built by the secretariat (job); own's
+                    winning dossier is its ASEAN nominee (asean-entry), asked for its supplement (supplement)
+                    with a file (supplement-file)
     city-round      a City round, open, with an indicator; city-dossier is own's draft with an entry (city-entry)
                     and an indicator value
     session         an open session of an account in no column (nobody may end it but its owner)
+    confirmation    the e-mail confirmation link of an account in no column, whose address is not confirmed
     user, token, invitation, code, honoured, calendar-day, file: another account, a password-reset link,
                     a council invitation not yet accepted (own: the invitee, a staff account; invitation-of: its
                     membership), a certificate's code, a name on the honoured list, a holiday, a stylesheet;
                     none: the URL names no object
 
 A POST row is checked for the cells that refuse (4 and L): the answer, and that nothing changed.
+Everyone signs in as in life: staff, endorsers and jurors pass their second step (tests.helpers.login); what a
+session that gave only the password reaches is tests/accounts/test_second_factor.py's.
 """
 
 COLUMNS = ("anon", "own", "other", "end=", "end≠", "sec", "jur", "conf", "free", "chair", "appr", "aud", "admin")
@@ -60,6 +65,9 @@ accounts.admin_new                 GET  none            L    4   4     4    4   
 accounts.admin_new                 POST none            L    4   4     4    4    4   4   4    4    4     4    4   A
 accounts.change_password           GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.change_password           POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.confirm_email             GET  confirmation    A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.confirm_email             POST confirmation    A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.email                     GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.end_other_sessions        POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.end_session               POST session         L    4   4     4    4    4   4   4    4    4     4    4   4
 accounts.language                  POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
@@ -74,7 +82,20 @@ accounts.reset                     GET  token           A    A   A     A    A   
 accounts.reset                     POST token           A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             GET  none            A    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.reset_request             POST none            A    A   A     A    A    A   A   A    A    A     A    A   A
+accounts.resend_confirmation       POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
 accounts.session_alive             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.admin_reset          POST user            L    4   4     4    4    4   4   4    4    4     4    4   A
+second_factor.confirm              GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.confirm              POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.enrol                GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.enrol                POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.new_recovery_codes   POST none            L    4   4     A    A    A   A   A    A    A     A    A   A
+second_factor.recovery             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.recovery             POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.settings             GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.turn_off             POST none            L    4   4     4    4    4   4   4    4    4     4    4   4
+second_factor.verify               GET  none            L    A   A     A    A    A   A   A    A    A     A    A   A
+second_factor.verify               POST none            L    A   A     A    A    A   A   A    A    A     A    A   A
 approval.approve                   GET  council-round   L    4   4     4    4    A   4   4    4    4     A    A   4
 approval.approve                   POST council-round   L    4   4     4    4    4   4   4    4    4     A    4   4
 approval.publish                   POST approved-round  L    4   4     4    4    A   4   4    4    4     A    4   4
@@ -84,6 +105,20 @@ approval.return_proposal           POST council-round   L    4   4     4    4   
 approval.revoke                    POST published-round L    4   4     4    4    4   4   4    4    4     A    4   4
 approval.scan                      GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 approval.upload_scan               POST approved-round  L    4   4     4    4    A   4   4    4    4     A    4   4
+asean.delete_document              POST supplement-file L    A   4     4    4    A   4   4    4    4     4    4   4
+asean.download                     GET  supplement-file L    A   4     4    4    A   4   4    4    4     A    A   4
+asean.form_pdf                     GET  supplement      L    A   4     4    4    A   4   4    4    4     A    A   4
+asean.package                      POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.record_result                POST asean-entry     L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.request_supplements          POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.requirements                 POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.round_page                   GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
+asean.round_page                   GET  council-round   L    4   4     4    4    4   4   4    4    4     4    4   4
+asean.send                         POST supplement      L    A   4     4    4    4   4   4    4    4     4    4   4
+asean.settings                     POST published-round L    4   4     4    4    A   4   4    4    4     4    4   4
+asean.supplement                   GET  supplement      L    A   4     4    4    A   4   4    4    4     A    A   4
+asean.supplement                   POST supplement      L    A   4     4    4    A   4   4    4    4     4    4   4
+asean.upload                       POST supplement      L    A   4     4    4    A   4   4    4    4     4    4   4
 audit.index                        GET  none            L    4   4     4    4    4   4   4    4    4     4    A   A
 certificates.by_round              GET  published-round L    4   4     4    4    A   4   4    4    4     A    A   4
 certificates.download              GET  certificate     L    A   4     4    4    A   4   4    4    4     A    A   4

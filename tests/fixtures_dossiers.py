@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from award_app.accounts.models import ApplicantKind
 from award_app.accounts.services import register_applicant
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.nominations import services as nominations
 from award_app.rounds.models import Programme, ProgrammeCode, Round, RoundState
@@ -22,10 +22,11 @@ def open_round(code: ProgrammeCode = ProgrammeCode.ECO_SCHOOL, *, edition: int =
     return round_
 
 
-def school_applicant(email: str = "truong@example.vn", password: str = "mat-khau-truong"):
+def school_applicant(email: str = "truong@example.vn", password: str = "cay-bang-truoc-cong-truong"):
     user = register_applicant(email=email, password=password, full_name="Đỗ Thị Thanh Hương",
                               applicant_kind=ApplicantKind.SCHOOL, organisation="Trường THCS Nguyễn Trãi",
-                              phone="", province_id="ha-noi-34", locale=None, notice_version="test")
+                              phone="", province_id="ha-noi-34", locale=None, notice_version="test",
+                              email_confirmed=True)
     db.session.commit()
     return user
 

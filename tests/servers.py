@@ -13,7 +13,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
-from tests.helpers import CSRF_PATTERN
+from tests.helpers import CSRF_PATTERN, PHONE, SECRET_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -57,6 +57,26 @@ class Browser:
         """POST a form with the CSRF token of the page that shows it."""
         token = CSRF_PATTERN.search(self.page(form_url)).group(1)
         return self.open(url, {**(data or {}), "csrf_token": token})
+
+    def sign_in(self, base: str, email: str, password: str) -> int:
+        """The password, then the second step as a person does it: the authenticator app set up from the
+        enrolment page (staff, jurors, endorsers, at their first sign-in) or its code (PHONE keeps the keys)."""
+        status, _headers, _body = self.submit(f"{base}/accounts/login", {"email": email, "password": password},
+                                              form_url=f"{base}/accounts/login")
+        if status != 302:
+            return status
+        status, headers, _body = self.open(f"{base}/accounts/second-factor/")
+        if status == 302 and "/accounts/second-factor/enrol" in headers["Location"]:
+            page = self.page(f"{base}/accounts/second-factor/enrol")
+            PHONE.add(email, SECRET_PATTERN.search(page).group(1).replace(" ", ""))
+            status, _headers, body = self.open(f"{base}/accounts/second-factor/enrol", {
+                "csrf_token": CSRF_PATTERN.search(page).group(1), "code": PHONE.code(email)})
+            assert status == 200 and b"recovery-codes" in body, (status, body[:300])
+        elif status == 200:
+            status, _headers, body = self.submit(f"{base}/accounts/second-factor/", {"code": PHONE.code(email)},
+                                                 form_url=f"{base}/accounts/second-factor/")
+            assert status == 302, (status, body[:300])
+        return 302
 
 
 class Processes:

@@ -100,6 +100,23 @@ def test_production_refuses_debug_set_in_the_settings(production_env):
         create_app({"AWARD_CONFIG": "production", "DEBUG": True})
 
 
+@pytest.mark.parametrize("setting", [{"DEMO_TOTP_SECRET": "XANHSACHDEPDEMOXANHSACHDEPDEMO22"},
+                                     {"DEMO_PASSWORD": "bong-sen-no-ven-ho-tay"}])
+def test_production_refuses_the_demos_published_second_factor_and_password(production_env, setting):
+    """And a demo account's secret in a production database passes nobody (tests/accounts/test_second_factor.py)."""
+    assert create_app("production").config["DEMO_TOTP_SECRET"] is None
+    with pytest.raises(RuntimeError, match="demo"):
+        create_app({"AWARD_CONFIG": "production", **setting})
+
+
+def test_production_takes_earlier_keys_but_none_of_this_repository(production_env):
+    production_env.setenv("SECRET_KEY_FALLBACKS", f"{secrets.token_urlsafe(48)}, {secrets.token_urlsafe(48)}")
+    assert len(create_app("production").config["SECRET_KEY_FALLBACKS"]) == 2
+    production_env.setenv("SECRET_KEY_FALLBACKS", "dev-only-not-secret")
+    with pytest.raises(RuntimeError, match="SECRET_KEY_FALLBACKS"):
+        create_app("production")
+
+
 def test_production_refuses_to_start_without_its_public_address(production_env):
     production_env.delenv("PUBLIC_URL", raising=False)
     with pytest.raises(RuntimeError, match="PUBLIC_URL"):

@@ -36,7 +36,7 @@ def test_sixteen_writers_lose_nothing(app):
     def writer(email: str, nomination_id: int) -> None:
         client = app.test_client()
         with app.app_context():
-            login(client, email, "mat-khau-truong")
+            login(client, email, "cay-bang-truoc-cong-truong")
             start.wait()
             deadline, count = time.monotonic() + SECONDS, 0
             url = f"/nominations/{nomination_id}/edit"

@@ -90,9 +90,7 @@ def test_sixteen_writers_on_four_server_processes_lose_nothing(tmp_path):
         browsers = []
         for email, _target, _save in writers:
             browser = Browser()
-            status, _headers, _body = browser.submit(f"{base}/accounts/login", {"email": email, "password": PASSWORD},
-                                                     form_url=f"{base}/accounts/login")
-            assert status == 302, processes.log("server")
+            assert browser.sign_in(base, email, PASSWORD) == 302, processes.log("server")
             browsers.append(browser)
         start = threading.Barrier(len(writers))
 

@@ -9,8 +9,8 @@ from tests.helpers import login, submit
 from tests.nominations import factories as make
 
 REGISTRATION = {"full_name": "Đỗ Thị Thanh Hương", "email": "truong@example.vn", "applicant_kind": "school",
-                "organisation": "Trường THCS Nguyễn Trãi", "province_id": "ha-noi-34", "password": "mat-khau-truong",
-                "confirm": "mat-khau-truong", "consent": "y"}
+                "organisation": "Trường THCS Nguyễn Trãi", "province_id": "ha-noi-34",
+                "password": "cay-bang-truoc-cong-truong", "confirm": "cay-bang-truoc-cong-truong", "consent": "y"}
 
 
 def test_a_tampered_choice_is_refused_in_vietnamese(client):

@@ -79,7 +79,7 @@ def test_personal_data_and_private_thumbnails_are_not_kept_by_a_cache(app, clien
     document = services.add_document(nomination, photos, None, io.BytesIO(image.getvalue()), "anh.png",
                                      actor=applicant)
     db.session.commit()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     for url in ("/my-data.zip", f"/nominations/{nomination.id}/documents/{document.id}/thumbnail",
                 f"/nominations/{nomination.id}/documents/{document.id}"):
         with client.get(url) as response:

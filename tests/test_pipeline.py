@@ -8,12 +8,12 @@ from datetime import timedelta
 import openpyxl
 from sqlalchemy import select
 
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.models import Nomination, NominationState, OutboxMessage, Programme, Round, RoundState
 from award_app.rounds.models import ProgrammeCode
 from award_app.rounds.services import advance_round, create_round
-from tests.helpers import login, submit
+from tests.helpers import login, pass_second_factor, submit
 from tests.sample_files import PDF
 
 
@@ -29,9 +29,13 @@ def open_eco_school_round() -> Round:
 def register_school(client, email: str, school: str) -> None:
     response = submit(client, "/accounts/register", {
         "full_name": "Đỗ Thị Thanh Hương", "email": email, "applicant_kind": "school", "organisation": school,
-        "province_id": "ha-noi-34", "password": "mat-khau-truong", "confirm": "mat-khau-truong", "consent": "y"})
+        "province_id": "ha-noi-34", "password": "cay-bang-truoc-cong-truong", "confirm": "cay-bang-truoc-cong-truong",
+        "consent": "y"})
     assert response.status_code == 302
-    login(client, email, "mat-khau-truong")  # a registration does not sign in (it answers as for a taken address)
+    login(client, email, "cay-bang-truoc-cong-truong")  # registering does not sign in (as for a taken address)
+    welcome = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email)).one()
+    confirm = re.search(r"http://[^/]+(/accounts/confirm/\S+)", welcome.body).group(1)
+    assert submit(client, confirm).status_code == 302  # the address is confirmed before any dossier is submitted
 
 
 def upload(client, nomination_id: int, item_id: int, criterion_id: int | None = None, name: str = "minh-chung.pdf"):
@@ -142,8 +146,9 @@ def test_a_national_round_from_nomination_to_certificate(app, make_user):
         mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email,
                                                               OutboxMessage.kind == "password_reset")).one()
         reset = re.search(r"/accounts/reset/\S+", mail.body).group(0)
-        assert submit(juror, reset, {"password": "mat-khau-giam-khao", "confirm": "mat-khau-giam-khao"}).status_code \
+        assert submit(juror, reset, {"password": "ca-chep-vuot-vu-mon", "confirm": "ca-chep-vuot-vu-mon"}).status_code \
             == 302
+        pass_second_factor(juror, email)  # a juror's account sets up its second step before anything else
         fresh = re.search(r'/jury/invitations/[^"]+', juror.get("/").get_data(as_text=True)).group(0)
         response = submit(juror, fresh)
         assert response.status_code == 302 and "/declaration" in response.location

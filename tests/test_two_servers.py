@@ -95,9 +95,7 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
         a, b = processes.gunicorn("server-a"), processes.gunicorn("server-b")
         browser = Browser()
         # Signed in on A …
-        status, headers, _ = browser.submit(f"{a}/accounts/login", {"email": secretariat_email, "password": PASSWORD},
-                                            form_url=f"{a}/accounts/login")
-        assert status == 302, processes.log("server-a")
+        assert browser.sign_in(a, secretariat_email, PASSWORD) == 302, processes.log("server-a")
         # … the secretariat issues the certificates on A, and B shows them to the same cookie.
         status, _, _ = browser.submit(f"{a}/certificates/round/{round_id}/issue",
                                       form_url=f"{a}/certificates/round/{round_id}")
@@ -131,11 +129,10 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
 
         # A password changed on A ends the session another browser holds on B.
         other = Browser()
-        other.submit(f"{b}/accounts/login", {"email": secretariat_email, "password": PASSWORD},
-                     form_url=f"{b}/accounts/login")
+        other.sign_in(b, secretariat_email, PASSWORD)
         assert other.open(f"{b}/certificates/round/{round_id}")[0] == 200
         status, _, _ = browser.submit(f"{a}/accounts/password", {
-            "current": PASSWORD, "password": "mat-khau-moi-2027", "confirm": "mat-khau-moi-2027"},
+            "current": PASSWORD, "password": "song-hong-chay-qua-pho", "confirm": "song-hong-chay-qua-pho"},
             form_url=f"{a}/accounts/password")
         assert status == 302
         status, headers, _ = other.open(f"{b}/certificates/round/{round_id}")
@@ -143,8 +140,7 @@ def test_two_servers_share_the_session_and_a_separate_worker_builds_the_certific
 
         # Signed out on A: a copy of the cookie taken before is refused on B (the session ended in the database).
         owner, thief = Browser(), Browser()
-        credentials = {"email": secretariat_email, "password": "mat-khau-moi-2027"}
-        assert owner.submit(f"{a}/accounts/login", credentials, form_url=f"{a}/accounts/login")[0] == 302
+        assert owner.sign_in(a, secretariat_email, "song-hong-chay-qua-pho") == 302
         thief.set_cookie("session", owner.cookie("session"))
         assert thief.open(f"{b}/accounts/sessions")[0] == 200
         assert owner.submit(f"{a}/accounts/logout", form_url=f"{a}/accounts/privacy")[0] == 302

@@ -1,7 +1,10 @@
-import click
-from flask import Blueprint
+import time
 
-from award_app.accounts import services, sessions
+import click
+import pyotp
+from flask import Blueprint, current_app
+
+from award_app.accounts import second_factor, services, sessions
 from award_app.accounts.models import Role
 from award_app.extensions import db
 
@@ -32,3 +35,15 @@ def end_timed_out_sessions() -> None:
     ended = sessions.end_all_timed_out()
     db.session.commit()
     click.echo(f"{ended} session(s) ended.")
+
+
+@bp.cli.command("demo-code")
+def demo_code() -> None:
+    """The demo accounts' current second-factor code (development only: production has no demo secret). Each
+    code works once per account: a second sign-in of the same account waits for the next code."""
+    secret = current_app.config.get("DEMO_TOTP_SECRET")
+    if not secret:
+        raise click.ClickException("the demo's second factor exists only in the development configuration")
+    now, totp = time.time(), pyotp.TOTP(secret)
+    left = second_factor.STEP_SECONDS - int(now) % second_factor.STEP_SECONDS
+    click.echo(f"{totp.at(now)}  (the next one, {totp.at(now + second_factor.STEP_SECONDS)}, in {left} s)")

@@ -112,3 +112,27 @@ class LanguageForm(FlaskForm):
     lang = SelectField(_l("Language"), choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")],
                        validators=[required()])
     next = StringField(validators=[optional(), length(500)])
+
+
+# A phone opens its number pad and offers the code its authenticator or SMS app holds.
+ONE_TIME_CODE = {"inputmode": "numeric", "autocomplete": "one-time-code", "autocapitalize": "off",
+                 "spellcheck": "false", "maxlength": "12"}
+RECOVERY_CODE = {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "maxlength": "40"}
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("6-digit code from your authenticator app"), validators=[required(), length(12)],
+                       render_kw=ONE_TIME_CODE)
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(_l("Recovery code"), validators=[required(), length(40)], render_kw=RECOVERY_CODE)
+
+
+class StepUpForm(FlaskForm):
+    """Added to a form that was refused for want of a recent second factor; every other field is sent again."""
+
+    step_up_code = StringField(_l("6-digit code from your authenticator app"), validators=[optional(), length(12)],
+                               render_kw=ONE_TIME_CODE)
+    step_up_recovery_code = StringField(_l("Or a recovery code"), validators=[optional(), length(40)],
+                                        render_kw=RECOVERY_CODE)

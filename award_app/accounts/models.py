@@ -12,9 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
 from award_app.database import end_idle_transaction
-from award_app.extensions import db
+from award_app.extensions import Model, db
 from award_app.rounds.models import ProgrammeCode
 
 
@@ -63,6 +64,15 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second factor (award_app.accounts.second_factor): the authenticator app's secret, encrypted (never
+    # stored or logged in clear); when it was confirmed; the last 30-second step whose code was accepted (a
+    # code of that step or an earlier one is refused: each code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
+    # When the owner showed they read this address's mail: a confirmation link, or a password set through an
+    # e-mailed reset link. An applicant submits a dossier only once it is set.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -104,11 +114,19 @@ class User(UserMixin, db.Model):
     __hash__ = object.__hash__
 
     @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
     def roles(self) -> frozenset[Role]:
         return frozenset(g.role for g in self.role_grants)
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def set_password(self, password: str) -> None:
         """Hashed outside any write transaction (see end_idle_transaction); if the password changed meanwhile
@@ -142,7 +160,7 @@ def check_no_password(password: str) -> bool:
     return False
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(str_enum(Role))
@@ -152,7 +170,7 @@ class RoleGrant(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "role"),)
 
 
-class EndorserScope(db.Model):
+class EndorserScope(Model):
     """An endorser confirms nominations of one province for one programme."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +186,7 @@ class EndorserScope(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "province_id", "programme_code"),)
 
 
-class CouncilMembership(db.Model):
+class CouncilMembership(Model):
     """A juror (or the chair) of one round's selection council."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,9 +229,10 @@ class SessionEnd(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     DISABLED = "disabled"
     ACCOUNT_DELETED = "account_deleted"
+    SECOND_FACTOR_RESET = "second_factor_reset"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. Its cookie carries a random token; only the token's SHA-256 is stored, so a copy
     of the database signs nobody in. A session ends once (ended_at) and never comes back: a replayed cookie
     finds it ended, on every server, since the record is in the shared database."""
@@ -227,9 +246,23 @@ class UserSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(300), default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[SessionEnd | None] = mapped_column(str_enum(SessionEnd))
+    # When this session last passed the second factor: at sign-in, then at each step-up. None: the password
+    # alone was given (the session is "half signed in" if the account has or needs a second factor).
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app. Only a salted hash is kept
+    (werkzeug's, with PASSWORD_HASH_METHOD, as for passwords): the codes are shown once, when made."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

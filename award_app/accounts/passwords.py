@@ -10,8 +10,19 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
-from zxcvbn import zxcvbn
+from zxcvbn import matching, scoring, zxcvbn
+
+from award_app.accounts.password_words import COMMON
+
+# zxcvbn looks every password up in its lists; this one is added to them once, for every caller.
+LOCAL_LIST = "vietnamese"
+matching.add_frequency_lists({LOCAL_LIST: list(dict.fromkeys(COMMON))})
+# zxcvbn 4.5 knows years up to 2019 (and counts from 2017): "Matkhau@2026" had its year guessed as four random
+# digits, a thousand times harder than it is. Every year of this century is a year, counted from this one.
+matching.REGEXEN["recent_year"] = re.compile(r"19\d\d|20\d\d")
+scoring.REFERENCE_YEAR = date.today().year
 
 MIN_LENGTH = 10
 # zxcvbn's time grows fast with the length: only the first 100 characters are measured (a strong start is
@@ -33,6 +44,7 @@ class Weakness(enum.StrEnum):
     SEQUENCE = "sequence"        # abcdef, 123456
     DATE = "date"                # years and dates
     WORDS = "words"              # common words or names, alone
+    LOCAL = "local"              # Vietnamese words, cities and names, the award's and the ministry's own
     PREDICTABLE = "predictable"  # anything else zxcvbn finds guessable
 
 
@@ -46,10 +58,27 @@ class Verdict:
         return self.weakness is None
 
 
+def _unaccented(text: str) -> str:
+    """Vietnamese diacritics taken off (đ → d, Đ → D), everything else kept: "Mật khẩu" → "Mat khau"."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+
+
 def _plain(text: str) -> str:
     """Lower case, Vietnamese diacritics taken off (đ → d), letters and digits only."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("đ", "d"))
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in _unaccented(text.lower()) if c.isalnum())
+
+
+def site_words(*names: str) -> list[str]:
+    """The platform's own names (the ministry's, in both languages) whole, without their short words, and in
+    pieces of one and two words: "Bộ Nông nghiệp và Môi trường" → bonongnghiepvamoitruong,
+    nongnghiepmoitruong, nongnghiep, moitruong, nong, nghiep, moi, truong…"""
+    words = set()
+    for name in names:
+        pieces = [_plain(piece) for piece in name.split()]
+        words |= {"".join(pieces), "".join(p for p in pieces if len(p) >= 3)}
+        words |= set(pieces) | {a + b for a, b in zip(pieces, pieces[1:], strict=False)}
+    return sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
 
 
 def personal_words(full_name: str = "", email: str = "") -> list[str]:
@@ -69,28 +98,46 @@ def _is_personal(password: str, words: list[str]) -> bool:
     return letters_left < MIN_OWN_LETTERS and len(_plain(password)) > len(rest)
 
 
-def _weakest_pattern(result: dict) -> Weakness:
-    """What made zxcvbn's guess easy: the match that needed the fewest guesses."""
+def _weakest_pattern(result: dict, personal: list[str]) -> Weakness:
+    """What made zxcvbn's guess easy: the match that needed the fewest guesses. A word of the user inputs is
+    the person's own, or else one of the platform's."""
     matches = [m for m in result["sequence"] if m["pattern"] != "bruteforce"]
     if not matches:
         return Weakness.PREDICTABLE
     match = min(matches, key=lambda m: m["guesses"])
     if match["pattern"] == "dictionary":
-        return {"passwords": Weakness.COMMON, "user_inputs": Weakness.PERSONAL}.get(
-            match["dictionary_name"], Weakness.WORDS)
+        if match["dictionary_name"] == "user_inputs":
+            return Weakness.PERSONAL if match["matched_word"] in personal else Weakness.LOCAL
+        return {"passwords": Weakness.COMMON, LOCAL_LIST: Weakness.LOCAL}.get(match["dictionary_name"], Weakness.WORDS)
     return {"spatial": Weakness.KEYBOARD, "repeat": Weakness.REPEATED, "sequence": Weakness.SEQUENCE,
             "date": Weakness.DATE, "regex": Weakness.DATE}.get(match["pattern"], Weakness.PREDICTABLE)
 
 
-def weakness(password: str, *, full_name: str = "", email: str = "") -> Verdict:
+SEPARATORS = re.compile(r"[\s._-]+")
+
+
+def _measure(password: str, user_inputs: list[str]) -> dict:
+    """zxcvbn's verdict on the password as typed, without its diacritics, and in lower case without the spaces,
+    dots, dashes and underscores between its words, whichever is weakest: "Mật khẩu" is guessed as soon as
+    "Mat khau" is, and "Mat.Khau-2026" as soon as "matkhau2026" (zxcvbn alone counts each separator and each
+    capital as extra work, which a guesser trying "word, separator, word" with capitals does not have)."""
+    measured = password[:MEASURED_LENGTH]
+    variants = (measured, _unaccented(measured), SEPARATORS.sub("", _unaccented(measured)).lower())
+    results = [zxcvbn(text, user_inputs=user_inputs, max_length=MEASURED_LENGTH)
+               for text in dict.fromkeys(v for v in variants if v)]
+    return min(results, key=lambda r: r["guesses"])
+
+
+def weakness(password: str, *, full_name: str = "", email: str = "", platform_words: list[str] = ()) -> Verdict:
     """Refuses a password shorter than 10 characters, built from the person's name or e-mail, or that zxcvbn
-    (told the person's name and address) scores below 3."""
+    (told the person's name and address, and the platform's own words) scores below 3; zxcvbn's lists here
+    also hold the Vietnamese words, places and names guessed first (password_words.COMMON)."""
     if len(password) < MIN_LENGTH:
         return Verdict(Weakness.TOO_SHORT, 0)
     words = personal_words(full_name, email)
-    result = zxcvbn(password[:MEASURED_LENGTH], user_inputs=words, max_length=MEASURED_LENGTH)
+    result = _measure(password, words + [w for w in platform_words if w not in words])
     if _is_personal(password, words):
         return Verdict(Weakness.PERSONAL, min(result["score"], MIN_SCORE - 1))
     if result["score"] < MIN_SCORE:
-        return Verdict(_weakest_pattern(result), result["score"])
+        return Verdict(_weakest_pattern(result, words), result["score"])
     return Verdict(None, result["score"])

@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from award_app.accounts import passwords, sessions
 from award_app.accounts.models import (
@@ -22,8 +23,8 @@ from award_app.accounts.models import (
     check_no_password,
 )
 from award_app.audit.services import record, record_at_most
-from award_app.columns import utcnow
-from award_app.errors import DomainError
+from award_app.clock import utcnow
+from award_app.errors import DomainError, InvalidTransition
 from award_app.extensions import db
 from award_app.text import nfc
 
@@ -48,6 +49,8 @@ WEAKNESS_CAUSES = {
     passwords.Weakness.SEQUENCE: _l("it is a simple sequence, such as abcd or 1234."),
     passwords.Weakness.DATE: _l("it rests on a date or a year, which is easy to guess."),
     passwords.Weakness.WORDS: _l("it is made of common words or names."),
+    passwords.Weakness.LOCAL: _l("it is built from words anyone here tries first: Vietnamese words such as “mật "
+                                 "khẩu”, a city, a common name, or the award's or the ministry's name."),
     passwords.Weakness.PREDICTABLE: _l("it is too easy to guess."),
 }
 
@@ -55,7 +58,9 @@ WEAKNESS_CAUSES = {
 def password_problem(password: str, *, full_name: str, email: str) -> str | None:
     """What is wrong with this password for this person, in the reader's language (the strength meter as a
     sentence), or None when it is strong enough."""
-    verdict = passwords.weakness(password, full_name=full_name, email=email)
+    config = current_app.config
+    platform = passwords.site_words(config["MINISTRY_NAME"], config["MINISTRY_NAME_EN"])
+    verdict = passwords.weakness(password, full_name=full_name, email=email, platform_words=platform)
     if verdict.ok:
         return None
     if verdict.weakness is passwords.Weakness.TOO_SHORT:
@@ -87,24 +92,28 @@ def _new_user(email: str, password: str, full_name: str, **fields) -> User:
 
 def register_applicant(*, email: str, password: str, full_name: str, applicant_kind: ApplicantKind,
                        organisation: str, phone: str, province_id: str | None, locale: str | None,
-                       notice_version: str) -> User:
-    """Self-registration records consent to the privacy notice (Decree 13/2023/NĐ-CP)."""
+                       notice_version: str, email_confirmed: bool = False) -> User:
+    """Self-registration records consent to the privacy notice (Decree 13/2023/NĐ-CP). The address is not
+    confirmed yet (`email_confirmed` only for accounts made where it is known, such as the demo's)."""
     user = _new_user(email, password, full_name, applicant_kind=applicant_kind, organisation=nfc(organisation),
                      phone=phone.strip(), province_id=province_id, locale=locale, consent_at=utcnow(),
-                     privacy_notice_version=notice_version)
+                     privacy_notice_version=notice_version, email_confirmed_at=utcnow() if email_confirmed else None)
     user.role_grants.append(RoleGrant(role=Role.APPLICANT))
     db.session.flush()
-    record("account.registered", user, actor=user, applicant_kind=applicant_kind, notice=notice_version)
+    record("account.registered", user, actor=user, applicant_kind=applicant_kind, notice=notice_version,
+           email_confirmed=email_confirmed)
     return user
 
 
 def create_staff_account(*, email: str, password: str, full_name: str, organisation: str, roles: set[Role],
-                         actor=None) -> User:
-    user = _new_user(email, password, full_name, organisation=nfc(organisation))
+                         actor=None, email_confirmed: bool = False) -> User:
+    """The address counts as confirmed once its owner sets a password through the e-mailed reset link."""
+    user = _new_user(email, password, full_name, organisation=nfc(organisation),
+                     email_confirmed_at=utcnow() if email_confirmed else None)
     for role in sorted(roles):
         user.role_grants.append(RoleGrant(role=role))
     db.session.flush()
-    record("account.created", user, actor=actor, roles=sorted(roles))
+    record("account.created", user, actor=actor, roles=sorted(roles), email_confirmed=email_confirmed)
     return user
 
 
@@ -113,7 +122,32 @@ def unusable_password() -> str:
     return secrets.token_urlsafe(32)
 
 
+def update_account(user: User, roles: set[Role], scopes: set[tuple[str, str]], active: bool, *, actor) -> None:
+    """An administrator's change to another account; the rules that keep someone able to administer hold
+    first, so nothing is changed when they refuse."""
+    require_an_administrator_remains(user, roles, active, actor=actor)
+    set_roles(user, roles, actor=actor)
+    set_endorser_scopes(user, scopes, actor=actor)
+    set_active(user, active, actor=actor)
+
+
+def require_an_administrator_remains(user: User, roles: set[Role], active: bool, *, actor=None) -> None:
+    """No one removes their own administrator role or disables their own account, and the last active
+    administrator keeps both, whoever asks (a page, the command line, a script)."""
+    loses_admin = Role.ADMIN in user.roles and user.is_active_account and (Role.ADMIN not in roles or not active)
+    if not loses_admin:
+        return
+    if actor is not None and actor.id == user.id:
+        raise InvalidTransition(_l("You cannot remove your own administrator role or disable your own account."))
+    others = db.session.scalar(select(func.count(User.id)).join(RoleGrant).where(
+        RoleGrant.role == Role.ADMIN, User.id != user.id, User.is_active_account.is_(True)))
+    if not others:
+        raise InvalidTransition(_l("This is the last active administrator: give another account the "
+                                   "administrator role first."))
+
+
 def set_roles(user: User, roles: set[Role], *, actor=None) -> None:
+    require_an_administrator_remains(user, roles, user.is_active_account, actor=actor)
     old = user.roles
     for grant in list(user.role_grants):
         if grant.role not in roles:
@@ -142,6 +176,7 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
     """Disabling an account also ends every session it has."""
     if user.is_active_account == active:
         return
+    require_an_administrator_remains(user, user.roles, active, actor=actor)
     user.is_active_account = active
     if not active:
         sessions.end_all(user, SessionEnd.DISABLED, actor=actor)
@@ -169,6 +204,14 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     record("auth.sign_in", user, actor=user)
     return user
+
+
+def record_sign_in_throttled(email: str, *, reason: str, wait: int) -> None:
+    """A try refused by the throttle, its password unchecked. Anyone can repeat it without end: at most a few
+    events an hour per client address, one per address typed and reason."""
+    email = email.strip().lower()[:254]
+    record_at_most(UNKNOWN_SIGN_INS_PER_HOUR, timedelta(hours=1), "auth.sign_in_throttled", find_user_by_email(email),
+                   actor=None, same={"email": email, "reason": reason}, retry_after=wait)
 
 
 def change_password(user: User, new_password: str, *, actor=None, keep: UserSession | None = None,
@@ -216,3 +259,47 @@ def password_fingerprint(user: User) -> str:
     """A short digest of the stored password hash, for links that must die when the password changes; it
     reveals nothing of the hash."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+# -- e-mail ownership ---------------------------------------------------------------------------------
+
+def _confirmation_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirmation")
+
+
+def _address_fingerprint(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
+
+
+def confirmation_token(user: User) -> str:
+    """For the address the account has now: once it is confirmed, or the address changes, the link opens
+    nothing. The link carries a digest of the address, not the address."""
+    return _confirmation_serializer().dumps({"u": user.id, "e": _address_fingerprint(user.email)})
+
+
+def user_from_confirmation_token(token: str, *, max_age: int) -> User | None:
+    """The account whose address this link still confirms; None when it expired, was altered, was already
+    used (the address is confirmed) or names an address the account no longer has."""
+    try:
+        data = _confirmation_serializer().loads(token, max_age=max_age)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_active or user.email_confirmed:
+        return None
+    if not hmac.compare_digest(_address_fingerprint(user.email), str(data.get("e"))):
+        return None
+    return user
+
+
+def confirm_email(user: User, *, via: str) -> bool:
+    """Mark the address confirmed, once: of two uses of a link at the same moment only one writes (and is
+    audited). `via` is what proved it: "link" or "password_reset". False when it already was."""
+    now = utcnow()
+    changed = db.session.execute(update(User).where(User.id == user.id, User.email_confirmed_at.is_(None))
+                                 .values(email_confirmed_at=now).execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        return False
+    set_committed_value(user, "email_confirmed_at", now)
+    record("account.email_confirmed", user, actor=user, via=via)
+    return True

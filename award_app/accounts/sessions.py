@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from award_app.accounts.models import STAFF_ROLES, CouncilMembership, SessionEnd, User, UserSession
 from award_app.audit.services import new_event, record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.database import beside_the_request
 from award_app.extensions import db
 
@@ -108,11 +108,11 @@ def end_all_timed_out() -> int:
 def idle_limit(user: User) -> timedelta:
     """Staff, endorsers and jurors: SESSION_IDLE_MINUTES (30); applicants only: SESSION_IDLE_MINUTES_APPLICANT."""
     config = current_app.config
-    minutes = config["SESSION_IDLE_MINUTES"] if _works_for_the_award(user) else config["SESSION_IDLE_MINUTES_APPLICANT"]
+    minutes = config["SESSION_IDLE_MINUTES"] if works_for_the_award(user) else config["SESSION_IDLE_MINUTES_APPLICANT"]
     return timedelta(minutes=minutes)
 
 
-def _works_for_the_award(user: User) -> bool:
+def works_for_the_award(user: User) -> bool:
     return bool(user.roles & set(STAFF_ROLES)) or bool(user.endorser_scopes) or any(
         m.withdrawn_at is None for m in user.council_memberships)
 

@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -16,13 +17,12 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from award_app.accounts import services, sessions
+from award_app.accounts import services, sessions, throttle
 from award_app.accounts.forms import (
     ROLE_LABELS,
     AccountEditForm,
@@ -36,11 +36,13 @@ from award_app.accounts.forms import (
 )
 from award_app.accounts.models import ApplicantKind, Role, SessionEnd, User, UserSession
 from award_app.accounts.permissions import can_manage_accounts, can_register_as_applicant
+from award_app.accounts.step_up import step_up
 from award_app.audit.services import record, record_at_most
-from award_app.columns import utcnow
-from award_app.errors import wants_json
+from award_app.clock import utcnow
+from award_app.errors import DomainError, wants_json
 from award_app.extensions import db, limiter
 from award_app.formfields import ActionForm
+from award_app.i18n import show_wait
 from award_app.notifications import services as notifications
 from award_app.rounds.models import Programme, Province
 from award_app.rounds.services import provinces_valid_on
@@ -84,35 +86,41 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _login_email() -> str:
-    return (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _failed_sign_in(response) -> bool:
-    """Only failed attempts count toward the limits (a success redirects)."""
-    return response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("5/minute", key_func=lambda: f"{get_remote_address()}|{_login_email()}", methods=["POST"],
-               deduct_when=_failed_sign_in)
-@limiter.limit("100/hour", key_func=lambda: f"account|{_login_email()}", methods=["POST"],
-               deduct_when=_failed_sign_in)
 def login():
-    """Sign-in throttled: 5 failures per minute per account and address, 100 per hour per account."""
+    """Each try is taken from the throttle before its password is checked (accounts.throttle)."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = throttle.take_sign_in_attempt(form.email.data)
+        if attempt.refusal is not None:
+            return _sign_in_refused(form, attempt.refusal)
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             db.session.commit()  # the failure's audit event
         else:
+            attempt.succeeded()
             sessions.sign_in(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.home")))
         flash(_("The e-mail or the password is not right."), "error")
     return render_template("accounts/login.html", form=form)
+
+
+def _sign_in_refused(form: LoginForm, refusal: throttle.Refusal):
+    """429 with Retry-After and the form (the address kept, never the password), saying when to try again."""
+    services.record_sign_in_throttled(form.email.data, reason=refusal.reason, wait=refusal.wait)
+    db.session.commit()
+    when = show_wait(refusal.wait)
+    if refusal.reason == throttle.ADDRESS:
+        flash(_("Too many failed sign-ins came from your network just now. Try again %(when)s.", when=when), "error")
+    else:
+        flash(_("Too many failed sign-ins for this account from here. Try again %(when)s, or choose “Forgot your "
+                "password?” to set a new one by e-mail.", when=when), "error")
+    response = make_response(render_template("accounts/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(refusal.wait)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
@@ -136,19 +144,48 @@ def _registration_limits() -> str:
     return current_app.config["REGISTRATION_RATE_LIMITS"]
 
 
-def _too_many_registrations(_limit):
+def _registration_email_limits() -> str:
+    return current_app.config["REGISTRATION_EMAIL_RATE_LIMITS"]
+
+
+def _typed_email() -> str:
+    """The address a form names, as accounts are looked up by it (Flask-Limiter's key for per-address limits)."""
+    return "email|" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _registration_refused(message: str):
     """429 with the form as typed (a password is never sent back) and what to do, in the user's language."""
     form = RegistrationForm()
     form.province_id.choices = _province_choices()
-    flash(_("Too many accounts were registered from your network just now. What you typed is kept: wait a few "
-            "minutes, type the password again and press “Create my account”."), "error")
+    flash(message, "error")
     return make_response(render_template("accounts/register.html", form=form), 429)
+
+
+def _too_many_registrations(limit):
+    return _registration_refused(_(
+        "Too many accounts were registered from your network just now. What you typed is kept: try again "
+        "%(when)s, type the password again and press “Create my account”.", when=show_wait(_seconds_left(limit))))
+
+
+def _too_many_for_this_email(limit):
+    """Counted per address typed, whether or not it has an account: the refusal tells nothing about it. It keeps
+    the owner of an address from being sent e-mail after e-mail."""
+    return _registration_refused(_(
+        "This e-mail address was given for registration several times just now. What you typed is kept: try "
+        "again %(when)s, or sign in if the account is already yours.", when=show_wait(_seconds_left(limit))))
+
+
+def _seconds_left(limit) -> int:
+    return max(1, int(limit.reset_at - time.time()))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limits, methods=["POST"], on_breach=_too_many_registrations)
+@limiter.limit(_registration_email_limits, key_func=_typed_email, methods=["POST"],
+               on_breach=_too_many_for_this_email)
 def register():
-    """Registrations are throttled per client address: each one hashes a password (scrypt)."""
+    """Registrations are throttled per client address (each one hashes a password with scrypt) and per e-mail
+    address typed (each one sends that address a message)."""
     if not can_register_as_applicant(current_user):
         return redirect(url_for("dashboard.home"))
     form = RegistrationForm()
@@ -176,7 +213,13 @@ def register():
 # hashed in both cases): the page never tells whether someone has an account. Each case sends one e-mail.
 
 def _welcome(user: User) -> None:
-    notifications.queue(user, "account_registered", sign_in=notifications.link("accounts.login"))
+    """The new account's e-mail carries the link that confirms its address."""
+    notifications.queue(user, "account_registered", sign_in=notifications.link("accounts.login"),
+                        confirm=_confirmation_link(user), hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
+
+
+def _confirmation_link(user: User) -> str:
+    return notifications.link("accounts.confirm_email", token=services.confirmation_token(user))
 
 
 def _tell_owner_of_registration_attempt(owner: User) -> None:
@@ -245,6 +288,8 @@ def admin_new():
     _require_admin()
     form = StaffAccountForm()
     if form.validate_on_submit():
+        if (asked := step_up()) is not None:
+            return asked
         try:
             user = services.create_staff_account(
                 email=form.email.data, password=form.password.data, full_name=form.full_name.data,
@@ -277,14 +322,17 @@ def admin_edit(user_id: int):
         form.endorser_scopes.data = [f"{s.province_id}|{s.programme_code}" for s in user.endorser_scopes]
         form.active.data = user.is_active_account
     if form.validate_on_submit():
-        if user.id == current_user.id and (Role.ADMIN.value not in form.roles.data or not form.active.data):
-            flash(_("You cannot remove your own administrator role or disable your own account."), "error")
+        if (asked := step_up()) is not None:
+            return asked
+        scopes = {(province, programme) for province, programme in
+                  (value.split("|", 1) for value in form.endorser_scopes.data)}
+        try:
+            services.update_account(user, {Role(r) for r in form.roles.data}, scopes, form.active.data,
+                                    actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
         else:
-            actor = current_user._get_current_object()
-            services.set_roles(user, {Role(r) for r in form.roles.data}, actor=actor)
-            scopes = {tuple(v.split("|", 1)) for v in form.endorser_scopes.data}
-            services.set_endorser_scopes(user, scopes, actor=actor)
-            services.set_active(user, form.active.data, actor=actor)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("accounts.admin_edit", user_id=user.id))
@@ -300,10 +348,20 @@ def admin_edit(user_id: int):
 
 # -- password reset -----------------------------------------------------------------------------
 
+def _reset_limits() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMITS"]
+
+
+def _reset_email_limits() -> str:
+    return current_app.config["PASSWORD_RESET_EMAIL_RATE_LIMITS"]
+
+
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit("10/hour", methods=["POST"])
+@limiter.limit(_reset_limits, methods=["POST"])
+@limiter.limit(_reset_email_limits, key_func=_typed_email, methods=["POST"])
 def reset_request():
-    """The same answer whether or not the e-mail has an account."""
+    """The same answer whether or not the e-mail has an account. Throttled per client address and per e-mail
+    address typed (counted alike for an address with no account)."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
@@ -342,12 +400,77 @@ def reset(token: str):
     if form.validate_on_submit():
         services.change_password(user, form.password.data, actor=user, reason=SessionEnd.PASSWORD_RESET)
         record("account.password_reset", user, actor=user)
+        services.confirm_email(user, via="password_reset")  # the link came through the address's mailbox
         sessions.sign_in(user)
         db.session.commit()
         flash(_("Your new password is set. Other sessions have been signed out."), "success")
         return redirect(url_for("dashboard.home"))
     return render_template("accounts/reset.html", form=form)
 
+
+
+# -- e-mail ownership ----------------------------------------------------------------------------------
+
+@bp.route("/email")
+@login_required
+def email():
+    """The account's address, whether it is confirmed, and a button to send the confirmation link again."""
+    return render_template("accounts/email.html", form=ActionForm(),
+                           hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
+
+
+def _resend_limits() -> str:
+    return current_app.config["EMAIL_CONFIRMATION_RESEND_LIMITS"]
+
+
+def _signed_in_account() -> str:
+    return f"user|{getattr(current_user, 'id', None)}"
+
+
+def _too_many_confirmation_links(limit):
+    flash(_("Several links were sent just now: open the latest one in your mailbox (and look in the spam folder), "
+            "or ask again %(when)s.", when=show_wait(_seconds_left(limit))), "error")
+    return make_response(render_template("accounts/email.html", form=ActionForm(),
+                                         hours=current_app.config["EMAIL_CONFIRMATION_HOURS"]), 429)
+
+
+@bp.route("/email/confirmation", methods=["POST"])
+@login_required
+@limiter.limit(_resend_limits, key_func=_signed_in_account, on_breach=_too_many_confirmation_links)
+def resend_confirmation():
+    """Throttled per account: each press sends an e-mail."""
+    user = current_user._get_current_object()
+    if user.email_confirmed:
+        flash(_("Your e-mail address is already confirmed."), "info")
+        return redirect(url_for("accounts.email"))
+    notifications.queue(user, "email_confirmation", confirm=_confirmation_link(user),
+                        hours=current_app.config["EMAIL_CONFIRMATION_HOURS"])
+    record("account.confirmation_resent", user, actor=user)
+    db.session.commit()
+    flash(_("A new link is on its way to %(email)s. Open it to confirm the address.", email=user.email), "success")
+    return redirect(url_for("accounts.email"))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """An e-mailed link that expires and works once. Opening it shows a button (a mail scanner that follows
+    links confirms nothing); pressing it confirms the address. It never signs anyone in."""
+    user = services.user_from_confirmation_token(
+        token, max_age=current_app.config["EMAIL_CONFIRMATION_HOURS"] * 3600)
+    form = ActionForm()
+    if user is None:
+        flash(_("This confirmation link has expired or was already used. If your address is not confirmed yet, "
+                "sign in and ask for a new link on the page “E-mail address”."), "error")
+        return redirect(url_for("accounts.email") if current_user.is_authenticated else url_for("accounts.login"))
+    if form.validate_on_submit():
+        if services.confirm_email(user, via="link"):
+            db.session.commit()
+            flash(_("Thank you: your e-mail address is confirmed. You can now submit your dossiers."), "success")
+        else:
+            flash(_("This confirmation link has expired or was already used. If your address is not confirmed "
+                    "yet, sign in and ask for a new link on the page “E-mail address”."), "error")
+        return redirect(url_for("dashboard.home") if current_user.is_authenticated else url_for("accounts.login"))
+    return render_template("accounts/confirm_email.html", form=form, address=user.email)
 
 
 # -- the user's own sessions ------------------------------------------------------------------------

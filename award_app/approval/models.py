@@ -3,11 +3,12 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime
+from award_app.extensions import Model
 
 
-class Decision(db.Model):
+class Decision(Model):
     """The signed decision (Quyết định) approving a round's results: one per round."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +29,7 @@ class Decision(db.Model):
     approved_by = relationship("User")
 
 
-class Revocation(db.Model):
+class Revocation(Model):
     """An award taken back when a dossier proves false (Law on Emulation and Commendation 06/2022/QH15,
     chapter VII): a new logged event; the award shows as revoked everywhere it appears."""
 

@@ -9,20 +9,19 @@ from sqlalchemy import update
 
 from award_app.approval.models import Decision, Revocation
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
-from award_app.nominations import files
+from award_app.nominations import files, lifecycle
 from award_app.nominations.models import Entry, Nomination, NominationState
-from award_app.nominations.services import file_too_large_message, set_state
+from award_app.nominations.rules import COMPETING
+from award_app.nominations.services import file_too_large_message
 from award_app.ranking.models import RankingRun
 from award_app.ranking.services import latest_meeting, run_rows
 from award_app.rounds.models import Round, RoundState
 from award_app.storage import current_storage
 from award_app.text import nfc
 from award_app.uploads import sent_size
-
-STILL_COMPETING = (NominationState.UNDER_REVIEW, NominationState.SCORED, NominationState.PROPOSED)
 
 
 def approve(round_: Round, run: RankingRun | None, *, number: str, signed_on: date, signer_name: str,
@@ -48,10 +47,9 @@ def approve(round_: Round, run: RankingRun | None, *, number: str, signed_on: da
     db.session.add(decision)
     winners = {row.entry.nomination_id for row in run_rows(run) if row.tier_code}
     competing = db.session.query(Nomination).filter(Nomination.round_id == round_.id,
-                                                    Nomination.state.in_(STILL_COMPETING))
+                                                    Nomination.state.in_(COMPETING))
     for nomination in competing:
-        new = NominationState.AWARDED if nomination.id in winners else NominationState.NOT_SELECTED
-        set_state(nomination, new, actor=actor, action="nomination.decided")
+        lifecycle.decide(nomination, awarded=nomination.id in winners, actor=actor)
     old = round_.state
     round_.state = RoundState.APPROVED
     db.session.flush()
@@ -118,14 +116,13 @@ def revoke(entry: Entry, reason: str, decision_reference: str, *, actor) -> Revo
     reason, decision_reference = nfc(reason or "").strip(), nfc(decision_reference or "").strip()
     if not reason or not decision_reference:
         raise InvalidTransition(_l("Give the reason and the reference of the revocation decision."))
+    nomination = entry.nomination
+    old = nomination.state
+    lifecycle.revoke(nomination, reason, actor=actor, entry=entry.id, decision=decision_reference)
     revocation = Revocation(round_id=round_.id, entry_id=entry.id, reason=reason,
                             decision_reference=decision_reference, revoked_by_id=actor.id)
     db.session.add(revocation)
     db.session.flush()
-    nomination = entry.nomination
-    old = nomination.state
-    nomination.state = NominationState.REVOKED
-    nomination.state_reason = reason
     record("award.revoked", revocation, round_id=round_.id, actor=actor, entry=entry.id, nomination=nomination.id,
            old=old, new=nomination.state, reason=reason, decision=decision_reference)
     return revocation

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from award_app.accounts.step_up import step_up
 from award_app.approval import services
 from award_app.approval.forms import ApprovalForm, ReturnForm, RevocationForm, ScanForm
 from award_app.approval.models import Decision
@@ -33,6 +34,8 @@ def approve(round_id: int):
     if form.validate_on_submit():
         if not allowed:
             abort(404)
+        if (asked := step_up()) is not None:
+            return asked
         services.approve(round_, run, number=form.number.data, signed_on=form.signed_on.data,
                          signer_name=form.signer_name.data, signer_title=form.signer_title.data,
                          actor=current_user._get_current_object())
@@ -114,6 +117,8 @@ def scan_download_name(round_: Round) -> str:
 @login_required
 def publish(round_id: int):
     round_ = _approver_round(round_id, _may_publish)
+    if (asked := step_up()) is not None:
+        return asked
     services.publish(round_, actor=current_user._get_current_object())
     db.session.commit()
     flash(_("The results are published on the public results page."), "success")
@@ -131,6 +136,8 @@ def revoke(round_id: int):
         abort(404)
     if not form.validate_on_submit():
         flash(_("Give the reason and the reference of the revocation decision."), "error")
+    elif (asked := step_up()) is not None:
+        return asked
     else:
         services.revoke(entry, form.reason.data, form.decision_reference.data, actor=current_user._get_current_object())
         db.session.commit()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from award_app.audit.models import AuditEvent
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 
 

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
@@ -10,9 +10,9 @@ from award_app.audit.labels import ACTION_LABELS, action_label, object_label
 from award_app.audit.models import AuditEvent
 from award_app.audit.services import record_at_most
 from award_app.bounds import MAX_INT, query_number
+from award_app.clock import from_vietnam_time
 from award_app.database import begin_immediately
 from award_app.extensions import db
-from award_app.formfields import VIETNAM
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE = 100
@@ -47,9 +47,9 @@ def index():
         query = query.where(AuditEvent.round_id == round_id)
     start, end = _day(args.get("from", "")), _day(args.get("to", ""))
     if start:
-        query = query.where(AuditEvent.at >= datetime.combine(start, time.min, VIETNAM).astimezone(UTC))
+        query = query.where(AuditEvent.at >= from_vietnam_time(datetime.combine(start, time.min)))
     if end:
-        query = query.where(AuditEvent.at <= datetime.combine(end, time.max, VIETNAM).astimezone(UTC))
+        query = query.where(AuditEvent.at <= from_vietnam_time(datetime.combine(end, time.max)))
     page = max(1, query_number("page", default=1, high=MAX_INT // PAGE))
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)).all()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({e.user_id for e in events})))}

@@ -3,11 +3,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
+from award_app.extensions import Model
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """A Giấy chứng nhận issued for an awarded entry; its code opens the public verification page."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

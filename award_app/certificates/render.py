@@ -10,7 +10,6 @@ import atexit
 import gc
 import mimetypes
 import threading
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 import segno
 from markupsafe import Markup
+
+from award_app.text import nfc
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -58,10 +59,6 @@ def vietnamese_date(day: date) -> str:
 
 def short_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
 
 
 # --- resources shared by every render, built once per process --------------------------------
@@ -161,22 +158,22 @@ def template_context(data: CertificateData) -> dict[str, object]:
     """Plain values for the template: strings, a list of strings and a boolean (the QR code is SVG
     markup generated here, hence Markup)."""
     return {
-        "organiser": _nfc(data.organiser).upper(),
-        "programme_vi": f"{_nfc(data.programme_vi)} năm {data.year}",
-        "programme_en": f"{_nfc(data.programme_en)} {data.year}",
-        "nominee": _nfc(data.nominee),
-        "nominee_size": "long" if len(_nfc(data.nominee)) > 42 else "",
-        "nominee_detail": _nfc(data.nominee_detail),
-        "category_vi": _nfc(data.category_vi),
-        "category_en": _nfc(data.category_en),
-        "prize_vi": _nfc(data.prize_vi),
-        "prize_en": _nfc(data.prize_en),
-        "decision_number": _nfc(data.decision_number),
+        "organiser": nfc(data.organiser).upper(),
+        "programme_vi": f"{nfc(data.programme_vi)} năm {data.year}",
+        "programme_en": f"{nfc(data.programme_en)} {data.year}",
+        "nominee": nfc(data.nominee),
+        "nominee_size": "long" if len(nfc(data.nominee)) > 42 else "",
+        "nominee_detail": nfc(data.nominee_detail),
+        "category_vi": nfc(data.category_vi),
+        "category_en": nfc(data.category_en),
+        "prize_vi": nfc(data.prize_vi),
+        "prize_en": nfc(data.prize_en),
+        "decision_number": nfc(data.decision_number),
         "decision_date": short_date(data.decision_date),
-        "place_date": f"{_nfc(data.place)}, {vietnamese_date(data.decision_date)}",
-        "signer_title": [line for line in (_nfc(part) for part in data.signer_title.splitlines()) if line],
-        "signer_name": _nfc(data.signer_name),
-        "code": _nfc(data.code),
+        "place_date": f"{nfc(data.place)}, {vietnamese_date(data.decision_date)}",
+        "signer_title": [line for line in (nfc(part) for part in data.signer_title.splitlines()) if line],
+        "signer_name": nfc(data.signer_name),
+        "code": nfc(data.code),
         "qr_svg": Markup(qr_svg(data.verify_url)) if data.verify_url else None,  # nosec B704 - segno's SVG
         "revoked": bool(data.revoked),
     }

@@ -1,9 +1,9 @@
 import click
 from flask import Blueprint
 
+from award_app.clock import today_in_vietnam
 from award_app.dashboard.services import purge_expired
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.storage import current_storage
 
 bp = Blueprint("privacy_cli", __name__, cli_group="privacy")

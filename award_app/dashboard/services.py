@@ -10,6 +10,7 @@ from sqlalchemy import select
 from award_app.accounts import sessions
 from award_app.accounts.models import SessionEnd, User
 from award_app.accounts.services import unusable_password
+from award_app.asean.models import AseanDocument, AseanSupplement
 from award_app.audit.services import record
 from award_app.extensions import db
 from award_app.nominations.files import thumbnail_key
@@ -30,7 +31,8 @@ def personal_data_zip(user: User, storage: Storage, target: BinaryIO, *, max_byt
     document, the file in the archive that holds it. Raises ArchiveTooLarge, before writing, when the files
     add up to more than `max_bytes`, and while writing if a stored file turns out larger than recorded."""
     nominations = db.session.scalars(select(Nomination).where(Nomination.applicant_id == user.id)).all()
-    packed = _archive_paths(nominations)
+    supplements = _supplements_of(nominations)
+    packed = _archive_paths(nominations, supplements)
     if sum(document.size for document in packed.values()) > max_bytes:
         raise ArchiveTooLarge()
     where = {document.sha256: path for path, document in packed.items()}
@@ -43,6 +45,10 @@ def personal_data_zip(user: User, storage: Storage, target: BinaryIO, *, max_byt
         "nominations": [{"reference": n.reference, "state": n.state.value, "details": n.details,
                          "documents": [{"name": d.original_name, "sha256": d.sha256, "size": d.size,
                                         "file": where[d.sha256]} for d in n.documents]} for n in nominations],
+        "asean_supplements": [{"reference": s.nomination.reference, "english": s.english,
+                               "documents": [{"name": d.original_name, "author": d.author, "sha256": d.sha256,
+                                              "size": d.size, "file": where[d.sha256]} for d in s.documents]}
+                              for s in supplements],
     }
     written = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -60,13 +66,20 @@ def personal_data_zip(user: User, storage: Storage, target: BinaryIO, *, max_byt
                     member.write(chunk)
 
 
-def _archive_paths(nominations: list[Nomination]) -> dict[str, Document]:
-    """Each distinct file once, at `<reference>/<document id>-<name>` of its first upload."""
-    paths: dict[str, Document] = {}
+def _supplements_of(nominations) -> list[AseanSupplement]:
+    ids = [n.id for n in nominations]
+    return list(db.session.scalars(select(AseanSupplement).where(AseanSupplement.nomination_id.in_(ids))))
+
+
+def _archive_paths(nominations, supplements=()) -> dict[str, Document | AseanDocument]:
+    """Each distinct file once, at `<reference>/<document id>-<name>` of its first upload (a file sent for
+    ASEAN: `<reference>/asean/<id>-<name>`)."""
+    paths: dict[str, Document | AseanDocument] = {}
     seen: set[str] = set()
-    for nomination in nominations:
-        folder = nomination.reference or f"ho-so-{nomination.id}"
-        for document in nomination.documents:
+    folders = [(n.reference or f"ho-so-{n.id}", n.documents) for n in nominations] + [
+        (f"{s.nomination.reference}/asean", s.documents) for s in supplements]
+    for folder, documents in folders:
+        for document in documents:
             if document.sha256 not in seen:
                 seen.add(document.sha256)
                 paths[f"{folder}/{document.id}-{document.original_name}"] = document
@@ -109,13 +122,15 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
         touched = False
         for nomination in db.session.scalars(select(Nomination).where(Nomination.round_id == round_.id)):
             details = dict(nomination.details or {})
-            if any(details.get(f) for f in CONTACT_FIELDS) or nomination.documents or nomination.form_input:
+            if any(details.get(f) for f in CONTACT_FIELDS) or nomination.documents or nomination.form_input or (
+                    _supplement_files(nomination)):
                 for field in CONTACT_FIELDS:
                     details.pop(field, None)
                 nomination.details, nomination.form_input = details, {}
                 counts["documents"] += len(nomination.documents)
                 removed.update(d.sha256 for d in nomination.documents)
                 nomination.documents.clear()
+                counts["documents"] += _purge_supplement_files(nomination, removed)
                 purged.append(nomination.id)
                 counts["nominations"] += 1
                 touched = True
@@ -123,12 +138,28 @@ def purge_expired(today: date, storage: Storage) -> dict[str, int]:
             counts["rounds"] += 1
             record("privacy.purged", round_, round_id=round_.id, actor=None, **counts)
     db.session.flush()
-    still_used = set(db.session.scalars(select(Document.sha256).where(Document.sha256.in_(removed))))
+    still_used = set(db.session.scalars(select(Document.sha256).where(Document.sha256.in_(removed)))) | set(
+        db.session.scalars(select(AseanDocument.sha256).where(AseanDocument.sha256.in_(removed))))
     for sha in removed - still_used:
         storage.delete(content_key(sha))
         storage.delete(thumbnail_key(sha))
     _delete_receipts(storage, purged)
     return counts
+
+
+def _supplement_files(nomination: Nomination) -> list[AseanDocument]:
+    return list(db.session.scalars(select(AseanDocument).join(AseanSupplement).where(
+        AseanSupplement.nomination_id == nomination.id)))
+
+
+def _purge_supplement_files(nomination: Nomination, removed: set[str]) -> int:
+    """The files sent for ASEAN (CV, testimonials, photos) go with the dossier's; the English texts stay, as the
+    dossier's texts do."""
+    files = _supplement_files(nomination)
+    for document in files:
+        removed.add(document.sha256)
+        db.session.delete(document)
+    return len(files)
 
 
 def _delete_receipts(storage: Storage, nomination_ids: list[int]) -> None:

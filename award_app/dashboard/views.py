@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from award_app.accounts.models import APPLICANT_PROGRAMMES, ApplicantKind, Role, User
 from award_app.accounts.permissions import active_council_rounds, can_manage_accounts
+from award_app.asean.permissions import can_view_asean
+from award_app.asean.services import supplements_of_applicant
 from award_app.audit.services import record
 from award_app.audit.views import can_read_audit_log
 from award_app.certificates.services import certificates_of_applicant
@@ -62,6 +64,8 @@ def round_links(user, round_) -> list[dict]:
         links.append({"url": url_for("approval.approve", round_id=round_.id), "label": _("Approval")})
     if can_list_rounds(user) and round_.is_frozen:
         links.append({"url": url_for("certificates.by_round", round_id=round_.id), "label": _("Certificates")})
+    if can_view_asean(user, round_):
+        links.append({"url": url_for("asean.round_page", round_id=round_.id), "label": _("To ASEAN")})
     return links
 
 
@@ -85,7 +89,7 @@ def _applicant_section(user: User) -> dict:
                                      .options(selectinload(Nomination.round).selectinload(Round.programme))
                                      .order_by(Nomination.created_at.desc())).all()
     return {"open_rounds": [r for r in running if can_start_nomination(user, r)], "nominations": nominations,
-            "certificates": certificates_of_applicant(user)}
+            "certificates": certificates_of_applicant(user), "asean_supplements": supplements_of_applicant(user)}
 
 
 def _secretariat_section() -> dict:

@@ -177,3 +177,17 @@ DECISION = {"number": "1520/QĐ-BNNMT", "signed_on": "2025-12-15", "signer_name"
 MINUTES = ("Hội đồng xét chọn họp ngày 05/12/2025 tại Hà Nội, có mặt đủ 4/4 thành viên. Hội đồng đã xem xét bảng "
            "xếp hạng do Ban Thư ký tổng hợp từ phiếu chấm của các thành viên, thống nhất đề xuất danh sách trao giải "
            "và đề cử lên ASEAN như kèm theo. Biểu quyết: 4/4 thành viên tán thành.")
+
+# The package to ASEAN of the approved eco-school round: the call, each nominee's English, and ASEAN's result.
+ASEAN_CALL = {"organiser_en": "Ministry of Agriculture and Environment",
+              "addressee": "ASEAN Secretariat, Environment Division",
+              "signer_name": "Hoàng Văn Thức", "signer_title": "Director General, ASOEN Viet Nam focal point",
+              "exclude_winners": True}
+ASEAN_ENGLISH_NAMES = {
+    "Trường THCS Nguyễn Trãi": "Nguyen Trai Lower Secondary School",
+    "Trường Tiểu học Kim Đồng": "Kim Dong Primary School",
+    "Trường THPT Lê Quý Đôn": "Le Quy Don Upper Secondary School",
+}
+ASEAN_RESULT = {"school": "Trường Tiểu học Kim Đồng", "outcome": "award",
+                "meeting": "Lễ trao Giải thưởng Trường học sinh thái ASEAN lần thứ 7 (AWGEE)",
+                "reference": "AWGEE-2026/ES-07", "decided_on": "2026-10-20"}

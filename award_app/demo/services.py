@@ -8,11 +8,13 @@ from functools import cache
 import segno
 from sqlalchemy import select
 
+from award_app.accounts import second_factor
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, EndorserScope, Role, User
 from award_app.approval.services import approve
+from award_app.asean import services as asean
 from award_app.certificates.services import issue_for_round
-from award_app.columns import utcnow
+from award_app.clock import today_in_vietnam, utcnow
 from award_app.demo import data
 from award_app.eligibility.models import ScreeningOutcome
 from award_app.eligibility.services import screen
@@ -34,23 +36,27 @@ STATE_ORDER = [RoundState.OPEN, RoundState.CLOSED, RoundState.SCREENING, RoundSt
 def _staff(email, full_name, organisation, roles, password) -> User:
     return accounts.find_user_by_email(email) or accounts.create_staff_account(
         email=email, password=password, full_name=full_name, organisation=organisation,
-        roles={Role(r) for r in roles})
+        roles={Role(r) for r in roles}, email_confirmed=True)
 
 
 def _applicant(email, full_name, organisation, kind, province, phone, password) -> User:
     return accounts.find_user_by_email(email) or accounts.register_applicant(
         email=email, password=password, full_name=full_name, applicant_kind=ApplicantKind(kind),
-        organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo")
+        organisation=organisation, phone=phone, province_id=province, locale=None, notice_version="demo",
+        email_confirmed=True)
 
 
-def _users(password: str) -> dict[str, User]:
+def _users(password: str, totp_secret: str) -> dict[str, User]:
+    """Staff, council members and endorsers have the demo's second factor set up; applicants have none."""
     users = {}
     for email, name, organisation, roles in data.STAFF:
         users[email] = _staff(email, name, organisation, roles, password)
+        second_factor.set_up_for_the_demo(users[email], totp_secret)
     for email, name, organisation, scopes in data.ENDORSERS:
         user = _staff(email, name, organisation, [], password)
         current = {(s.province_id, str(s.programme_code)) for s in user.endorser_scopes}
         accounts.set_endorser_scopes(user, current | set(scopes))
+        second_factor.set_up_for_the_demo(user, totp_secret)
         users[email] = user
     for email, name, organisation, kind, province, phone in data.APPLICANTS + data.MORE_APPLICANTS:
         users[email] = _applicant(email, name, organisation, kind, province, phone, password)
@@ -215,6 +221,35 @@ def _run_round(round_: Round, dossiers: list, users: dict[str, User], target: Ro
         issue_for_round(round_, actor=secretariat)
 
 
+def _english(supplement) -> dict[str, str]:
+    """What the school (here, the demo) writes in English for ASEAN, field by field."""
+    nomination = supplement.nomination
+    round_ = nomination.round
+    values = {"name": data.ASEAN_ENGLISH_NAMES.get(nomination.display_name, nomination.display_name)}
+    for criterion in (c for rubric in round_.rubrics for c in rubric.criteria):
+        values[f"assessment_{criterion.code}"] = (f"The school has carried out its plan for "
+                                                  f"{criterion.name_en.lower()}, with evidence attached.")
+    return values
+
+
+def _to_asean(round_: Round, users: dict[str, User]) -> None:
+    """The approved round's nominees asked for their English supplement, which they fill; ASEAN's result for
+    one of them. Each step looks before it acts."""
+    secretariat = users["thuky@demo.gov.vn"]
+    if asean.call_of(round_) is None:
+        deadline = today_in_vietnam() + timedelta(days=60)
+        asean.save_call(round_, {**data.ASEAN_CALL, "deadline": deadline,
+                                 "supplement_due_on": deadline - timedelta(days=30)}, version=None, actor=secretariat)
+        asean.request_supplements(round_, actor=secretariat)
+    for supplement in asean.supplements_of(round_).values():
+        if not supplement.english:
+            asean.save_english(supplement, _english(supplement), version=None, actor=supplement.nomination.applicant)
+    winner = next((n for n in asean.nominees(round_) if n.nomination.display_name == data.ASEAN_RESULT["school"]), None)
+    if winner is not None and asean.result_of(winner.entry) is None:
+        values = {**data.ASEAN_RESULT, "decided_on": date.fromisoformat(data.ASEAN_RESULT["decided_on"])}
+        asean.record_result(winner.entry, values, version=None, actor=secretariat)
+
+
 def _seat_council(round_: Round, users: dict[str, User]) -> None:
     current = {m.user_id for m in jury.council(round_)}
     for position, email in enumerate(data.COUNCIL_MEMBERS):
@@ -222,8 +257,8 @@ def _seat_council(round_: Round, users: dict[str, User]) -> None:
             jury.add_member(round_, users[email], is_chair=position == 0, actor=users["thuky@demo.gov.vn"])
 
 
-def load_demo(password: str) -> dict[str, int]:
-    users = _users(password)
+def load_demo(password: str, totp_secret: str) -> dict[str, int]:
+    users = _users(password, totp_secret)
     db.session.flush()
     count = 0
     for code, specs in data.ROUNDS.items():
@@ -235,5 +270,8 @@ def load_demo(password: str) -> dict[str, int]:
                 _run_round(round_, data.DOSSIERS.get((code, edition), []), users, RoundState(state))
             if (code, edition) in data.COUNCILS and not round_.is_frozen:
                 _seat_council(round_, users)
+    # After every round: ASEAN's result came back after the 2026 call's dossiers were submitted.
+    for round_ in db.session.scalars(select(Round).where(Round.state.in_((RoundState.APPROVED, RoundState.PUBLISHED)))):
+        _to_asean(round_, users)
     db.session.flush()
     return {"users": len(users), "rounds": count}

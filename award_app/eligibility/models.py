@@ -1,11 +1,13 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, str_enum, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime, str_enum
+from award_app.extensions import Model
+from award_app.nominations.models import NominationState
 
 
 class ScreeningOutcome(enum.StrEnum):
@@ -13,7 +15,7 @@ class ScreeningOutcome(enum.StrEnum):
     INELIGIBLE = "ineligible"
 
 
-class ScreeningDecision(db.Model):
+class ScreeningDecision(Model):
     """The secretariat's decision on a dossier, with a reason the applicant reads."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +30,7 @@ class ScreeningDecision(db.Model):
     __table_args__ = (CheckConstraint("outcome = 'eligible' OR reason <> ''", name="ineligible_needs_reason"),)
 
 
-class DocumentRequest(db.Model):
+class DocumentRequest(Model):
     """The secretariat asks for specific documents; the applicant has 15 working days."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +40,8 @@ class DocumentRequest(db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date)
-    state_before: Mapped[str] = mapped_column(String(32))
+    # where the dossier goes back to when the documents come (submitted, or endorsed)
+    state_before: Mapped[NominationState] = mapped_column(str_enum(NominationState))
     fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     requested_by = relationship("User")

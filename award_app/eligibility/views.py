@@ -5,12 +5,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from award_app.clock import today_in_vietnam
 from award_app.eligibility import services
 from award_app.eligibility.forms import DocumentRequestForm, HonouredNameForm, ScreeningForm
 from award_app.eligibility.models import DocumentRequest, ScreeningOutcome
 from award_app.eligibility.permissions import can_request_documents, can_screen, can_send_requested_documents
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.i18n import localized, show_date
 from award_app.nominations.models import Entry, Nomination, NominationState
 from award_app.nominations.views import nomination_or_404, nomination_state_name

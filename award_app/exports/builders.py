@@ -6,19 +6,33 @@ reach the secretariat's spreadsheet as text, never as a live formula. Numbers st
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-# A spreadsheet reads a cell starting with one of these as a formula (or, for tab, CR and LF, skips them
-# and reads the next character as the start); the full-width forms are folded to ASCII by some versions.
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# A spreadsheet reads a cell starting with one of these as a formula; the full-width forms are folded to ASCII
+# by some versions. It skips blanks before them (spaces, no-break spaces, tabs and line breaks, a byte-order
+# mark, zero-width and other invisible characters), so a cell is formula-like when one of these comes first
+# once the blanks are set aside. A cell starting with a tab, CR or LF is neutralised whatever follows.
+FORMULA_LEADS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+ALWAYS_NEUTRALISED = ("\t", "\r", "\n")
+BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}  # separators, control and format (invisible) characters
+
+
+def _after_blanks(text: str) -> str:
+    index = 0
+    while index < len(text) and (text[index].isspace() or unicodedata.category(text[index]) in BLANK_CATEGORIES):
+        index += 1
+    return text[index:]
 
 
 def is_formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_LEADS)
+    return isinstance(value, str) and (value.startswith(ALWAYS_NEUTRALISED)
+                                       or _after_blanks(value).startswith(FORMULA_LEADS))
 
 
 def csv_text(value):
@@ -28,7 +42,10 @@ def csv_text(value):
 
 def _xlsx_cell(sheet, value, *, bold: bool = False):
     """A plain value, or a cell: a formula-like text is written as a string cell with Excel's quote prefix
-    (openpyxl would otherwise store a text starting with `=` as a formula)."""
+    (openpyxl would otherwise store a text starting with `=` as a formula). Control characters that XML cannot
+    hold are left out (openpyxl would refuse the whole file)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     if not (bold or is_formula_like(value)):
         return value
     cell = WriteOnlyCell(sheet, value=value)

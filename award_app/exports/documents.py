@@ -7,6 +7,9 @@ from functools import cache
 
 from flask import render_template
 
+from award_app.i18n import format_number
+from award_app.ranking.services import run_rows
+
 PLACE = "Hà Nội"
 
 
@@ -35,3 +38,26 @@ def render(template: str, **values) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(font_config=_fonts())
+
+
+def document_rows(round_, run) -> list[dict]:
+    """The rows of the minutes and the decision: every prize and ASEAN nominee of the run."""
+    tiers = {t.code: t for t in round_.tiers}
+    return [{"group": row.group.name_vi, "rank": row.rank or "", "reference": row.entry.nomination.reference,
+             "nominee": row.entry.nomination.display_name,
+             "province": row.entry.nomination.province.name if row.entry.nomination.province else "",
+             "score": format_number(row.score, 2, fixed=True, locale="vi") if row.score is not None else "",
+             "prize": tiers[row.tier_code].name_vi if row.tier_code else "", "asean": row.asean_nominee}
+            for row in run_rows(run) if row.tier_code or row.asean_nominee]
+
+
+def decision_pdf(round_, meeting, decision) -> bytes:
+    """The decision; before approval (`decision` None), a draft without number or date, marked DỰ THẢO."""
+    run = decision.ranking_run if decision else meeting.ranking_run
+    title = (decision.signer_title if decision else "KT. BỘ TRƯỞNG - THỨ TRƯỞNG").upper()
+    return render(
+        "decision.html", organiser=round_.organiser_name, number=decision.number if decision else "      /QĐ-BNNMT",
+        day=decision.signed_on if decision else None, draft=decision is None, programme=round_.programme.name_vi,
+        year=round_.year, founding_decision=round_.founding_decision, meeting_day=meeting.held_on,
+        signer_title_upper=title, signer_name=decision.signer_name if decision else "",
+        rows=document_rows(round_, run))

@@ -23,7 +23,7 @@ from award_app.scoring.models import Score, ScoreSheet, SheetState
 
 def results_header() -> list[str]:
     return [_("Ranking group"), _("Rank"), _("Reference"), _("Nominee"), _("Province"), _("Final score"),
-            _("Method"), _("Prize"), _("ASEAN nominee"), _("Revoked")]
+            _("Method"), _("Prize"), _("ASEAN nominee"), _("ASEAN's result"), _("Revoked")]
 
 
 def _result_rows(run: RankingRun) -> list[RankingRow]:
@@ -32,7 +32,7 @@ def _result_rows(run: RankingRun) -> list[RankingRow]:
         select(RankingRow).where(RankingRow.run_id == run.id).order_by(RankingRow.position).options(
             selectinload(RankingRow.entry).options(
                 selectinload(Entry.nomination).options(*list_deferred()).selectinload(Nomination.province),
-                selectinload(Entry.revocation)),
+                selectinload(Entry.revocation), selectinload(Entry.asean_result)),
             selectinload(RankingRow.group))))
 
 
@@ -46,9 +46,15 @@ def results_rows(decision: Decision) -> list[list]:
             nomination.province.name if nomination.province else "",
             float(row.score) if row.score is not None else None, decision.ranking_run.method,
             localized(tiers[row.tier_code], "name") if row.tier_code else "", _("yes") if row.asean_nominee else "",
+            _asean_result(row.entry.asean_result),
             row.entry.revocation.decision_reference if row.entry.revocation else "",
         ])
     return rows
+
+
+def _asean_result(result) -> str:
+    """ASEAN's result as the results sheet shows it: "ASEAN award (meeting, reference)"."""
+    return f"{result.description} ({result.meeting}, {result.reference})" if result else ""
 
 
 def round_criteria(round_) -> list[Criterion]:

@@ -7,10 +7,9 @@ from sqlalchemy import select
 from award_app.approval.models import Decision
 from award_app.exports import builders, documents, services
 from award_app.extensions import db
-from award_app.i18n import format_number
 from award_app.jobs import services as jobs
 from award_app.jury.services import council
-from award_app.ranking.services import latest_meeting, run_rows
+from award_app.ranking.services import latest_meeting
 from award_app.rounds.models import Round
 from award_app.rounds.permissions import can_list_rounds
 
@@ -107,16 +106,6 @@ def _adopted(round_id: int):
     return round_, meeting
 
 
-def _document_rows(round_, run) -> list[dict]:
-    tiers = {t.code: t for t in round_.tiers}
-    return [{"group": row.group.name_vi, "rank": row.rank or "", "reference": row.entry.nomination.reference,
-             "nominee": row.entry.nomination.display_name,
-             "province": row.entry.nomination.province.name if row.entry.nomination.province else "",
-             "score": format_number(row.score, 2, fixed=True, locale="vi") if row.score is not None else "",
-             "prize": tiers[row.tier_code].name_vi if row.tier_code else "", "asean": row.asean_nominee}
-            for row in run_rows(run) if row.tier_code or row.asean_nominee]
-
-
 @bp.route("/round/<int:round_id>/minutes.pdf")
 @login_required
 def minutes_pdf(round_id: int):
@@ -128,7 +117,7 @@ def minutes_pdf(round_id: int):
                             present=[names.get(i, str(i)) for i in meeting.present], minutes=meeting.minutes,
                             votes_for=meeting.votes_for, votes_against=meeting.votes_against, chair=chair,
                             secretary=meeting.recorded_by.full_name if meeting.recorded_by else "",
-                            rows=_document_rows(round_, meeting.ranking_run), draft=False)
+                            rows=documents.document_rows(round_, meeting.ranking_run), draft=False)
     services.record_export(round_.id, "minutes.pdf", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, "application/pdf", f"bien-ban-{round_.programme.ref_prefix.lower()}-{round_.year}.pdf")
@@ -140,14 +129,7 @@ def decision_pdf(round_id: int):
     """The decision; before approval, a draft without number or date, marked DỰ THẢO."""
     round_, meeting = _adopted(round_id)
     decision = db.session.scalar(select(Decision).where(Decision.round_id == round_.id))
-    run = decision.ranking_run if decision else meeting.ranking_run
-    title = (decision.signer_title if decision else "KT. BỘ TRƯỞNG - THỨ TRƯỞNG").upper()
-    body = documents.render(
-        "decision.html", organiser=round_.organiser_name, number=decision.number if decision else "      /QĐ-BNNMT",
-        day=decision.signed_on if decision else None, draft=decision is None, programme=round_.programme.name_vi,
-        year=round_.year, founding_decision=round_.founding_decision, meeting_day=meeting.held_on,
-        signer_title_upper=title, signer_name=decision.signer_name if decision else "",
-        rows=_document_rows(round_, run))
+    body = documents.decision_pdf(round_, meeting, decision)
     services.record_export(round_.id, "decision.pdf", current_user._get_current_object())
     db.session.commit()
     return _attachment(body, "application/pdf", f"quyet-dinh-{round_.programme.ref_prefix.lower()}-{round_.year}.pdf")

@@ -4,8 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, str_enum, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime, str_enum
+from award_app.extensions import Model
 
 
 class JobState(enum.StrEnum):
@@ -15,7 +16,7 @@ class JobState(enum.StrEnum):
     FAILED = "failed"
 
 
-class Job(db.Model):
+class Job(Model):
     """A long task whose progress the user can leave and come back to."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

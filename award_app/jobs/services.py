@@ -6,7 +6,7 @@ from collections.abc import Callable
 from sqlalchemy import select, update
 
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.jobs.models import Job, JobState
 from award_app.jobs.tasks import after_commit, task

@@ -4,11 +4,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, str_enum, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime, str_enum
+from award_app.extensions import Model
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A juror assigned to a dossier scores each of its entries."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +51,7 @@ class ConflictStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """A juror's conflict of interest with one dossier, detected from data or declared by the juror.
 
     Pending and confirmed conflicts keep the juror away from the dossier; a confirmed one also takes
@@ -88,7 +89,7 @@ class Conflict(db.Model):
             (cls.status == ConflictStatus.PENDING) & (cls.source == ConflictSource.DECLARED))
 
 
-class Declaration(db.Model):
+class Declaration(Model):
     """A juror's "no conflict, except those I declared": for the whole round (nomination_id empty), or
     confirmed again for one dossier when first opening it."""
 

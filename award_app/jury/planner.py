@@ -78,7 +78,7 @@ def plan(dossiers: Iterable[Dossier], jurors: Iterable[Juror], conflicts: set[tu
     if problem is not None:
         return problem
     bounds = load_bounds(jurors, len(dossiers) * k)
-    pinned_load = defaultdict(int)
+    pinned_load: defaultdict[int, int] = defaultdict(int)
     for dossier in dossiers:
         for juror_id in dossier.pinned:
             pinned_load[juror_id] += 1
@@ -86,7 +86,7 @@ def plan(dossiers: Iterable[Dossier], jurors: Iterable[Juror], conflicts: set[tu
     if isinstance(chosen, Infeasible):
         return chosen
     swaps = _connect(chosen, dossiers, conflicts)
-    by_juror = defaultdict(int)
+    by_juror: defaultdict[int, int] = defaultdict(int)
     for members in chosen.values():
         for juror_id in members:
             by_juror[juror_id] += 1
@@ -183,18 +183,17 @@ def _components(chosen: Mapping[int, set[int]]) -> int:
         return x
 
     for members in chosen.values():
-        members = sorted(members)
-        for juror_id in members:
+        ordered = sorted(members)
+        for juror_id in ordered:
             find(juror_id)
-        for other in members[1:]:
-            parent[find(other)] = find(members[0])
+        for other in ordered[1:]:
+            parent[find(other)] = find(ordered[0])
     return len({find(j) for j in parent})
 
 
 def _juror_components(chosen: Mapping[int, set[int]]) -> dict[int, int]:
     adjacency = defaultdict(set)
     for members in chosen.values():
-        members = sorted(members)
         for juror_id in members:
             adjacency[juror_id].update(members)
     label, component = {}, 0

@@ -4,30 +4,31 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import selectinload
 
 from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, RoleGrant, User
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition, NotAllowed, RoundFrozen
 from award_app.extensions import db
 from award_app.jury import conflicts, planner
 from award_app.jury.models import Assignment, Conflict, ConflictKind, ConflictSource, ConflictStatus, Declaration
 from award_app.jury.planner import Infeasible, Plan
+from award_app.nominations import lifecycle
 from award_app.nominations.models import Nomination, NominationState
-from award_app.nominations.services import set_state
+from award_app.nominations.rules import ASSIGNABLE
 from award_app.notifications import services as notifications
 from award_app.rounds.models import ProgrammeCode, Round, RoundState
 from award_app.text import nfc
 
 ASSIGNING_ROUND_STATES = (RoundState.SCREENING, RoundState.SCORING)
-ASSIGNABLE = (NominationState.ELIGIBLE, NominationState.UNDER_REVIEW)
 
 
 def _require_not_frozen(round_: Round) -> None:
@@ -183,10 +184,10 @@ def accept_invitation(invitation: Invitation, *, actor) -> None:
         raise NotAllowed()
     if invitation.problem is not None:
         raise InvalidTransition(_l("This invitation link no longer works."))
-    claimed = db.session.execute(update(CouncilMembership).where(
+    claimed = cast(CursorResult, db.session.execute(update(CouncilMembership).where(
         CouncilMembership.id == membership.id, CouncilMembership.accepted_at.is_(None),
         CouncilMembership.invitation_nonce == invitation.nonce).values(
-        accepted_at=utcnow(), invitation_nonce=None)).rowcount
+        accepted_at=utcnow(), invitation_nonce=None))).rowcount
     if not claimed:
         raise InvalidTransition(_l("This invitation link no longer works."))
     db.session.refresh(membership)
@@ -247,7 +248,7 @@ def assign(nomination: Nomination, juror: User, *, actor, pinned: bool = True) -
     db.session.add(assignment)
     db.session.flush()
     if nomination.state == NominationState.ELIGIBLE:
-        set_state(nomination, NominationState.UNDER_REVIEW, actor=actor, action="nomination.under_review")
+        lifecycle.send_to_council(nomination, actor=actor)
     record("assignment.added", assignment, round_id=round_.id, actor=actor, nomination=nomination.id,
            juror=juror.id)
     return assignment
@@ -276,15 +277,17 @@ BLOCKING = (ConflictStatus.PENDING, ConflictStatus.CONFIRMED)
 
 def blocking_pairs(round_: Round) -> set[tuple[int, int]]:
     """(nomination, juror) pairs with a pending or confirmed conflict: never assigned automatically."""
-    return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
-        Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
+    return {(nomination_id, juror_id) for nomination_id, juror_id in db.session.execute(
+        select(Conflict.nomination_id, Conflict.juror_id).where(
+            Conflict.round_id == round_.id, Conflict.status.in_(BLOCKING)))}
 
 
 def set_aside_pairs(round_: Round) -> set[tuple[int, int]]:
     """Pairs whose juror has lost access to the dossier and whose score does not count (Conflict.sets_juror_aside:
     confirmed, or declared and not decided yet)."""
-    return {tuple(row) for row in db.session.execute(select(Conflict.nomination_id, Conflict.juror_id).where(
-        Conflict.round_id == round_.id, Conflict.sets_juror_aside()))}
+    return {(nomination_id, juror_id) for nomination_id, juror_id in db.session.execute(
+        select(Conflict.nomination_id, Conflict.juror_id).where(
+            Conflict.round_id == round_.id, Conflict.sets_juror_aside()))}
 
 
 def _dossier_facts(nomination: Nomination) -> conflicts.DossierFacts:
@@ -378,7 +381,7 @@ def has_declared(round_: Round, juror, nomination: Nomination | None = None) -> 
 
 def decide_conflict(conflict: Conflict, confirm: bool, reason: str, *, actor) -> None:
     """Confirming takes the juror off the dossier and out of its score; rejecting gives both back."""
-    _require_not_frozen(db.session.get(Round, conflict.round_id))
+    _require_not_frozen(db.session.get_one(Round, conflict.round_id))
     old, decided_by = conflict.status, actor.id  # read before changing anything: no half-made row is flushed
     conflict.decided_by_id, conflict.decided_at, conflict.decision_reason = decided_by, utcnow(), nfc(reason or "")
     conflict.status = ConflictStatus.CONFIRMED if confirm else ConflictStatus.REJECTED
@@ -432,7 +435,7 @@ def auto_assign(round_: Round, *, actor) -> Plan | Infeasible:
                 db.session.add(Assignment(round_id=round_.id, nomination_id=nomination.id, juror_id=juror_id,
                                           created_by_id=actor.id))
         if nomination.state == NominationState.ELIGIBLE:
-            set_state(nomination, NominationState.UNDER_REVIEW, actor=actor, action="nomination.under_review")
+            lifecycle.send_to_council(nomination, actor=actor)
     db.session.flush()
     record("assignment.auto", round_, round_id=round_.id, actor=actor, dossiers=len(nominations),
            jurors=len(jurors), loads={str(k): v for k, v in result.loads.items()}, connected=result.connected,

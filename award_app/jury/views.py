@@ -9,7 +9,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, User
 from award_app.accounts.views import safe_next
 from award_app.bounds import whole_number
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.formfields import ActionForm
 from award_app.jury import services
@@ -24,6 +24,7 @@ from award_app.jury.models import Assignment, Conflict, ConflictKind, ConflictSt
 from award_app.jury.permissions import can_declare, can_manage_council, is_assigned
 from award_app.jury.planner import Infeasible
 from award_app.nominations.models import Entry, Nomination
+from award_app.nominations.rules import ASSIGNABLE
 from award_app.rounds.models import Round
 from award_app.rounds.services import provinces_valid_on
 from award_app.text import person_sort_key
@@ -262,7 +263,7 @@ def assignments(round_id: int):
         flash(_("%(name)s is assigned to %(ref)s.", name=juror.full_name, ref=nomination.reference), "success")
         return redirect(url_for("jury.assignments", round_id=round_.id) + f"#n{nomination.id}")
     nominations = db.session.scalars(select(Nomination).where(
-        Nomination.round_id == round_.id, Nomination.state.in_(services.ASSIGNABLE + ("scored", "proposed")))
+        Nomination.round_id == round_.id, Nomination.state.in_(ASSIGNABLE))
         .options(selectinload(Nomination.entries).selectinload(Entry.group)).order_by(Nomination.reference)).all()
     assigned: dict[int, list[Assignment]] = {}
     for assignment in db.session.scalars(select(Assignment).where(Assignment.round_id == round_.id)

@@ -171,6 +171,17 @@ def make_thumbnail(storage: Storage, sha256: str, kind: DocumentKind) -> bool:
     return True
 
 
+def pdf_pages(storage: Storage, sha256: str) -> int:
+    """The number of pages of a stored PDF (read by qpdf: it passed the upload checks)."""
+    with storage.open(content_key(sha256)) as source, cleaning.open_pdf(source) as pdf:
+        return len(pdf.pages)
+
+
+def is_strict_word(storage: Storage, sha256: str) -> bool:
+    with storage.open(content_key(sha256)) as source:
+        return cleaning.is_strict_ooxml(source)
+
+
 def blind_copy_key(sha256: str) -> str:
     """Cached per content and cleaner version: a better cleaner makes new copies, never serves old ones."""
     return f"blind/v{cleaning.VERSION}/{sha256[:2]}/{sha256}"

@@ -7,11 +7,14 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
+from award_app.extensions import Model
 
 
 class NominationState(enum.StrEnum):
+    """A dossier's state; the steps between them are rules.TRANSITIONS, taken only by lifecycle.py."""
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
     ENDORSED = "endorsed"
@@ -20,24 +23,13 @@ class NominationState(enum.StrEnum):
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     UNDER_REVIEW = "under_review"
-    SCORED = "scored"
-    PROPOSED = "proposed"
     AWARDED = "awarded"
     NOT_SELECTED = "not_selected"
     WITHDRAWN = "withdrawn"
     REVOKED = "revoked"
 
 
-# States in which the secretariat screens a dossier (after endorsement where the round needs it).
-AWAITING_SCREENING = (NominationState.SUBMITTED, NominationState.ENDORSED)
-# States in which the applicant may still change the dossier.
-EDITABLE_STATES = (NominationState.DRAFT, NominationState.RETURNED)
-# Withdrawal is possible any time before the result is decided.
-WITHDRAWABLE = frozenset(NominationState) - {NominationState.WITHDRAWN, NominationState.AWARDED,
-                                             NominationState.NOT_SELECTED, NominationState.REVOKED}
-
-
-class Nomination(db.Model):
+class Nomination(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -109,7 +101,7 @@ def list_deferred() -> tuple:
                                               Nomination.search_text))
 
 
-class Entry(db.Model):
+class Entry(Model):
     """What is scored and ranked: one per nomination, or one per outcome a city applies for."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +115,8 @@ class Entry(db.Model):
         cascade="all, delete-orphan", order_by="IndicatorValue.id")
     # Set by the approval stage when an award is taken back (a later stage's fact, read here by name).
     revocation = relationship("Revocation", uselist=False, viewonly=True)
+    # ASEAN's result for a nominated entry (the asean stage's fact, read here by name).
+    asean_result = relationship("AseanResult", uselist=False, viewonly=True)
 
     __table_args__ = (UniqueConstraint("nomination_id", "group_id"),)
 
@@ -134,7 +128,7 @@ class DocumentKind(enum.StrEnum):
     DOCX = "docx"
 
 
-class Document(db.Model):
+class Document(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     checklist_item_id: Mapped[int] = mapped_column(ForeignKey("checklist_item.id"), index=True)
@@ -172,7 +166,7 @@ class Document(db.Model):
         return f"{reference}_{item.replace('_', '-')}_{number}.{self.extension}"
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     """The secretariat gives one dossier more time, any number of times, each with its reason."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +181,7 @@ class DeadlineExtension(db.Model):
     __table_args__ = (CheckConstraint("reason <> ''", name="reason"),)
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(Model):
     """One row of a city entry's indicator table."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,7 +205,7 @@ class EndorsementOutcome(enum.StrEnum):
     RETURNED = "returned"
 
 
-class EndorsementLetter(db.Model):
+class EndorsementLetter(Model):
     """The endorser's signed official letter (công văn); one letter may cover several dossiers."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -225,7 +219,7 @@ class EndorsementLetter(db.Model):
     endorser = relationship("User")
 
 
-class Endorsement(db.Model):
+class Endorsement(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     endorser_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

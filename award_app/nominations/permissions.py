@@ -1,8 +1,9 @@
 """Named permissions about nominations. A user who may not see a dossier gets 404."""
 
 from award_app.accounts.models import APPLICANT_PROGRAMMES, Role
-from award_app.columns import utcnow
-from award_app.nominations.models import EDITABLE_STATES, WITHDRAWABLE, Nomination, NominationState
+from award_app.clock import utcnow
+from award_app.nominations.models import Nomination, NominationState
+from award_app.nominations.rules import EDITABLE, WITHDRAWABLE
 from award_app.rounds.models import RoundState
 from award_app.rounds.permissions import can_list_rounds, can_manage_rounds
 
@@ -40,7 +41,7 @@ def is_paper_dossier_keeper(user, nomination: Nomination) -> bool:
 
 def can_edit_nomination(user, nomination: Nomination) -> bool:
     return ((is_owner(user, nomination) or is_paper_dossier_keeper(user, nomination))
-            and nomination.state in EDITABLE_STATES and not nomination.round.is_frozen)
+            and nomination.state in EDITABLE and not nomination.round.is_frozen)
 
 
 def can_change_documents(user, nomination: Nomination) -> bool:
@@ -52,7 +53,7 @@ def can_change_documents(user, nomination: Nomination) -> bool:
 
 def can_extend_deadline(user, nomination: Nomination) -> bool:
     return (can_manage_rounds(user) and not nomination.round.is_frozen
-            and nomination.state in (*EDITABLE_STATES, NominationState.MISSING_DOCUMENTS))
+            and nomination.state in EDITABLE | {NominationState.MISSING_DOCUMENTS})
 
 
 def can_endorse(user, nomination: Nomination) -> bool:

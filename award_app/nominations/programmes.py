@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from award_app.formfields import VIETNAM, length, required
+from award_app.clock import day_in_vietnam
+from award_app.formfields import length, required
 from award_app.i18n import localized
 from award_app.nominations import rules
 from award_app.nominations.forms import CityForm, EcoSchoolForm, YouthForm
@@ -116,7 +117,7 @@ def group_codes(round_: Round, details: dict) -> list[str]:
 
 def closing_day(round_: Round) -> date:
     """The closing date in Viet Nam, the day on which a nominee's age is counted."""
-    return round_.closes_at.astimezone(VIETNAM).date()
+    return day_in_vietnam(round_.closes_at)
 
 
 # Hidden from jurors in a blind round: names, school, nominator and referees, and their contacts.

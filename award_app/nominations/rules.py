@@ -1,9 +1,11 @@
-"""Pure rules about dossiers: age and size classes, and the checks that block submission.
+"""Pure rules about dossiers: the states a dossier goes through and the steps between them, age and size
+classes, and the checks that block submission.
 
 Sources: ../shared/domain/awards.md (AYECA 18–35 on the closing date; ESC size classes
 small 20,000–749,999 and big ≥ 750,000; no city below 20,000).
 """
 
+import enum
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -12,7 +14,96 @@ from difflib import SequenceMatcher
 
 from flask_babel import lazy_gettext as _l
 
+from award_app.nominations.models import NominationState
 from award_app.text import fold
+
+# -- the dossier's life -----------------------------------------------------------------------
+# The rule book: draft → submitted → endorsed | returned → (documents requested ⇄ back) → eligible | ineligible
+# → under review by the council → awarded | not selected; an award may be revoked after approval; withdrawn
+# any time before the result. Only nominations/lifecycle.py moves a dossier, one operation per step below.
+
+S = NominationState
+
+# The applicant may still change the dossier.
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})
+# The secretariat screens the dossier, or asks for documents (after endorsement where the round needs it).
+AWAITING_SCREENING = frozenset({S.SUBMITTED, S.ENDORSED})
+# The secretariat has screened it; the decision may be corrected until jurors are at work on it.
+SCREENED = frozenset({S.ELIGIBLE, S.INELIGIBLE})
+# In the competition: with the council, ranked, and decided when the round is approved.
+COMPETING = frozenset({S.UNDER_REVIEW})
+# Jurors may be assigned: eligible dossiers, and those already with the council.
+ASSIGNABLE = frozenset({S.ELIGIBLE}) | COMPETING
+# The approved result.
+DECIDED = frozenset({S.AWARDED, S.NOT_SELECTED, S.REVOKED})
+# Withdrawal is possible any time before the result is decided.
+WITHDRAWABLE = frozenset(S) - DECIDED - {S.WITHDRAWN}
+
+
+class Step(enum.StrEnum):
+    SUBMIT = "submit"
+    ENDORSE = "endorse"
+    RETURN_FOR_CORRECTION = "return_for_correction"
+    PARK_FOR_DOCUMENTS = "park_for_documents"
+    RESUME_AFTER_DOCUMENTS = "resume_after_documents"
+    SCREEN = "screen"
+    SEND_TO_COUNCIL = "send_to_council"
+    DECIDE = "decide"
+    REVOKE = "revoke"
+    WITHDRAW = "withdraw"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[NominationState]
+    targets: frozenset[NominationState]
+
+
+TRANSITIONS: dict[Step, Transition] = {
+    Step.SUBMIT: Transition(EDITABLE, frozenset({S.SUBMITTED})),
+    Step.ENDORSE: Transition(frozenset({S.SUBMITTED}), frozenset({S.ENDORSED})),
+    Step.RETURN_FOR_CORRECTION: Transition(frozenset({S.SUBMITTED}), frozenset({S.RETURNED})),
+    Step.PARK_FOR_DOCUMENTS: Transition(AWAITING_SCREENING, frozenset({S.MISSING_DOCUMENTS})),
+    # back to the state the request found it in
+    Step.RESUME_AFTER_DOCUMENTS: Transition(frozenset({S.MISSING_DOCUMENTS}), AWAITING_SCREENING),
+    # a decision may be corrected, or taken again with another reason
+    Step.SCREEN: Transition(AWAITING_SCREENING | SCREENED, SCREENED),
+    Step.SEND_TO_COUNCIL: Transition(frozenset({S.ELIGIBLE}), frozenset({S.UNDER_REVIEW})),
+    Step.DECIDE: Transition(COMPETING, frozenset({S.AWARDED, S.NOT_SELECTED})),
+    # a city's dossier has several entries: revoking a second one leaves it revoked
+    Step.REVOKE: Transition(frozenset({S.AWARDED, S.REVOKED}), frozenset({S.REVOKED})),
+    Step.WITHDRAW: Transition(WITHDRAWABLE, frozenset({S.WITHDRAWN})),
+}
+
+
+def allows(step: Step, old: NominationState, new: NominationState) -> bool:
+    transition = TRANSITIONS[step]
+    return old in transition.sources and new in transition.targets
+
+
+def next_states(state: NominationState) -> frozenset[NominationState]:
+    """Every state one step of the table leads to from `state`."""
+    return frozenset().union(*(t.targets for t in TRANSITIONS.values() if state in t.sources))
+
+
+STATE_NAMES = {
+    S.DRAFT: _l("being prepared"),
+    S.SUBMITTED: _l("submitted"),
+    S.ENDORSED: _l("endorsed"),
+    S.RETURNED: _l("returned for correction"),
+    S.MISSING_DOCUMENTS: _l("documents requested"),
+    S.ELIGIBLE: _l("eligible"),
+    S.INELIGIBLE: _l("ineligible"),
+    S.UNDER_REVIEW: _l("under review by the council"),
+    S.AWARDED: _l("awarded"),
+    S.NOT_SELECTED: _l("not selected"),
+    S.WITHDRAWN: _l("withdrawn"),
+    S.REVOKED: _l("award revoked"),
+}
+
+
+def illegal_move_message(old: NominationState, new: NominationState):
+    return _l("This dossier is “%(old)s”: it cannot become “%(new)s”.", old=STATE_NAMES[old], new=STATE_NAMES[new])
 
 YOUTH_MIN_AGE, YOUTH_MAX_AGE, JUNIOR_MAX_AGE = 18, 35, 25
 CITY_MIN_POPULATION, BIG_CITY_POPULATION = 20_000, 750_000
@@ -71,6 +162,15 @@ def need_summary(need: ChecklistNeed) -> tuple[bool, str, str]:
 def deadline_problems(now: datetime, closes_at: datetime | None) -> list:
     if closes_at is None or now > closes_at:
         return [_l("The deadline for submissions has passed.")]
+    return []
+
+
+def email_problems(submitted_by_applicant: bool, email_confirmed: bool, email: str) -> list:
+    """An applicant submits only from an address shown to be theirs; the secretariat entering a paper dossier
+    is not held back by it."""
+    if submitted_by_applicant and not email_confirmed:
+        return [_l("Your e-mail address %(email)s is not confirmed yet: open the link we sent to it, or ask for a "
+                   "new one. Your draft stays saved.", email=email)]
     return []
 
 
@@ -218,3 +318,21 @@ def base_key(key: str) -> str:
     """A dossier key without the "#<id>" that set apart duplicates made before the rule (see migration
     onedossier01)."""
     return key.split("#", 1)[0]
+
+
+def honoured_identity(programme: str, details: Mapping) -> str:
+    """Who a dossier is about, as a winner recorded from ASEAN's result is kept on the list of those already
+    honoured: a school's name and province, a young person's name and date of birth (accents, case and spacing
+    ignored); "" when the dossier does not say, or for a city (cities are not excluded)."""
+    if programme == "eco_school":
+        name, other = fold(details.get("school_name") or ""), details.get("province_id") or ""
+    elif programme == "youth":
+        name, other = fold(details.get("nominee_name") or ""), details.get("date_of_birth") or ""
+    else:
+        return ""
+    return f"{programme}|{name}|{other}" if name and other else ""
+
+
+def honoured_refusal(name: str, year: int | None, detail: str):
+    return _l("“%(name)s” was already honoured at ASEAN level (%(detail)s, %(year)s): the rules exclude it from "
+              "later rounds.", name=name, detail=detail, year=year or "")

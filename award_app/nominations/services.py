@@ -1,4 +1,5 @@
-"""Creating, saving, documenting, submitting and withdrawing nominations. Never commits."""
+"""Creating, saving, documenting, submitting and endorsing nominations; the state moves are lifecycle.py's.
+Never commits."""
 
 import math
 from dataclasses import dataclass
@@ -14,14 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, Role
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import format_number, localized
-from award_app.nominations import files, programmes, rules
+from award_app.nominations import files, lifecycle, programmes, rules
 from award_app.nominations.models import (
-    EDITABLE_STATES,
-    WITHDRAWABLE,
     DeadlineExtension,
     Document,
     DocumentKind,
@@ -79,7 +78,7 @@ def _require_open_round(round_: Round) -> None:
 
 def _require_editable(nomination: Nomination, version: int | None = None) -> None:
     _require_open_round(nomination.round)
-    if nomination.state not in EDITABLE_STATES:
+    if nomination.state not in rules.EDITABLE:
         raise InvalidTransition(_l("The nomination can no longer be changed."))
     if version is not None and version != nomination.version:
         raise StaleEdit()
@@ -98,7 +97,7 @@ def create_nomination(round_: Round, applicant, *, actor=None) -> Nomination:
     existing = same_dossier(round_, applicant, "")
     if existing is not None:
         raise DuplicateDossier(existing, UNNAMED_DRAFT_EXISTS)
-    nomination = Nomination(round=round_, applicant=applicant, state=NominationState.DRAFT, dossier_key="",
+    nomination = Nomination(round=round_, applicant=applicant, dossier_key="",
                             entered_by=actor if actor is not None and actor is not applicant else None)
     try:
         with db.session.begin_nested():
@@ -227,11 +226,16 @@ class UploadRoom:
         return max(0, min(self.per_file, self.left))
 
 
-def upload_room(nomination: Nomination) -> UploadRoom:
+def upload_room(used_bytes: int) -> UploadRoom:
+    """The room for the next file of a dossier whose files already take `used_bytes`."""
     config = current_app.config
     dossier = int(config["UPLOAD_MAX_DOSSIER_MB"] * MB)
     return UploadRoom(per_file=int(config["UPLOAD_MAX_FILE_MB"] * MB), dossier=dossier,
-                      left=max(0, dossier - sum(d.size for d in nomination.documents)))
+                      left=max(0, dossier - used_bytes))
+
+
+def dossier_room(nomination: Nomination) -> UploadRoom:
+    return upload_room(sum(d.size for d in nomination.documents))
 
 
 def megabytes(size: int, rounding: str = "nearest") -> str:
@@ -275,6 +279,20 @@ def too_large_message(room: UploadRoom, size: int | None):
               left=megabytes(room.left, "down"), total=megabytes(room.dossier))
 
 
+def store_upload(stream: BinaryIO, *, allowed: set[str], used_bytes: int) -> tuple[str, int, DocumentKind]:
+    """Keep a file through the checks every dossier file passes (files.store), within the per-file limit and what
+    `used_bytes` leaves of the per-dossier limit: (sha256, size, kind), or UploadProblem in the user's words."""
+    room = upload_room(used_bytes)
+    try:
+        if room.left <= 0:
+            raise files.UploadRefused("too_large")
+        return files.store(stream, current_storage(), max_bytes=room.max_bytes, allowed=allowed)
+    except files.UploadRefused as refused:
+        if refused.reason == "too_large":
+            raise UploadProblem(too_large_message(room, sent_size(stream))) from refused
+        raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+
+
 def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criterion | None, stream: BinaryIO,
                  filename: str, *, actor) -> Document:
     _require_documents_editable(nomination, item)
@@ -285,20 +303,15 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
             and (d.criterion_id == (criterion.id if criterion else None))) >= item.max_count:
         raise UploadProblem(_l("“%(item)s” takes at most %(most)d files: remove one first.",
                                item=localized(item, "name"), most=item.max_count))
-    room = upload_room(nomination)
     storage = current_storage()
-    try:
-        if room.left <= 0:
-            raise files.UploadRefused("too_large")
-        sha, size, kind = files.store(stream, storage, max_bytes=room.max_bytes, allowed=set(item.accepted_kinds))
-    except files.UploadRefused as refused:
-        if refused.reason == "too_large":
-            raise UploadProblem(too_large_message(room, sent_size(stream))) from refused
-        raise UploadProblem(UPLOAD_MESSAGES[refused.reason]) from refused
+    sha, size, kind = store_upload(stream, allowed=set(item.accepted_kinds),
+                                   used_bytes=sum(d.size for d in nomination.documents))
+    if nomination.round.blind and not item.identifying:
+        _require_blind_copy_possible(storage, sha, kind)
     if kind in (DocumentKind.JPEG, DocumentKind.PNG):
         files.make_thumbnail(storage, sha, kind)
     document = Document(nomination=nomination, checklist_item_id=item.id,
-                        criterion_id=criterion.id if criterion else None, original_name=_clean_name(filename),
+                        criterion_id=criterion.id if criterion else None, original_name=clean_name(filename),
                         sha256=sha, kind=kind, size=size, uploaded_by_id=actor.id)
     db.session.add(document)
     db.session.flush()
@@ -307,6 +320,20 @@ def add_document(nomination: Nomination, item: ChecklistItem, criterion: Criteri
     if nomination.round.blind and not item.identifying:
         blind_copy_key(document)  # made now, once; a file that cannot be cleaned is marked while it can be replaced
     return document
+
+
+def _require_blind_copy_possible(storage, sha256: str, kind: DocumentKind) -> None:
+    """What a blind copy cannot be made of, for a reason the applicant can fix, is refused while they can
+    (rather than kept and withheld): a PDF longer than jurors receive, a Word document in Strict Open XML."""
+    most = files.cleaning.MAX_BLIND_PDF_PAGES
+    if kind == DocumentKind.PDF and files.pdf_pages(storage, sha256) > most:
+        raise UploadProblem(_l("This PDF has more than %(most)d pages. In this blind round jurors receive each page "
+                               "as a picture, at most %(most)d pages a file: split it into several files.",
+                               most=most))
+    if kind == DocumentKind.DOCX and files.is_strict_word(storage, sha256):
+        raise UploadProblem(_l("This Word document is saved as Strict Open XML, which cannot be cleaned for a blind "
+                               "round. In Word, choose File › Save As › Word Document (.docx), or save it as PDF, "
+                               "and send that copy."))
 
 
 def blind_copy_key(document: Document) -> str | None:
@@ -344,7 +371,7 @@ def neutralise_stored_pdfs() -> int:
     return changed
 
 
-def _clean_name(filename: str) -> str:
+def clean_name(filename: str) -> str:
     """The name as the user knows it, for display only: no path, no control characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable())
@@ -388,6 +415,7 @@ def submission_problems(nomination: Nomination, form_errors: list, now: datetime
     problems += rules.missing_field_problems(form_errors)
     problems += rules.document_problems(checklist_needs(nomination))
     details = nomination.details or {}
+    problems += honoured_refusals(nomination)
     if round_.programme_code == "youth":
         problems += rules.youth_problems(details, programmes.closing_day(round_))
     elif round_.programme_code == "city":
@@ -432,44 +460,18 @@ def submit(nomination: Nomination, *, form_errors: list, now: datetime | None = 
     """Submit before the deadline, or raise SubmissionRefused with every reason."""
     _require_editable(nomination)
     now = now or utcnow()
-    problems = submission_problems(nomination, form_errors, now)
+    applicant = nomination.applicant
+    problems = rules.email_problems(actor == applicant, applicant.email_confirmed, applicant.email)
+    problems += submission_problems(nomination, form_errors, now)
     if problems:
         raise SubmissionRefused(problems)
     if nomination.reference is None:
         nomination.reference = _next_reference(nomination.round)
-    old = nomination.state
-    nomination.state = NominationState.SUBMITTED
     nomination.submitted_at = now
-    nomination.state_reason = ""
     flag_honoured(nomination)
-    record("nomination.submitted", nomination, round_id=nomination.round_id, actor=actor, old=old,
-           new=nomination.state, reference=nomination.reference, flags=nomination.flags)
+    lifecycle.mark_submitted(nomination, actor=actor, reference=nomination.reference, flags=nomination.flags)
     notifications.queue(nomination.applicant, "submitted", nomination=nomination)
     return nomination.reference
-
-
-def withdraw(nomination: Nomination, reason: str, *, actor) -> None:
-    """Any time before approval, with a reason."""
-    _require_open_round(nomination.round)
-    if nomination.state not in WITHDRAWABLE:
-        raise InvalidTransition()
-    reason = nfc(reason or "").strip()
-    if not reason:
-        raise InvalidTransition(_l("Give a reason for the withdrawal."))
-    old = nomination.state
-    nomination.state = NominationState.WITHDRAWN
-    nomination.state_reason = reason
-    record("nomination.withdrawn", nomination, round_id=nomination.round_id, actor=actor, old=old,
-           reason=nomination.state_reason)
-
-
-def set_state(nomination: Nomination, new: NominationState, *, actor, reason: str = "", action: str) -> None:
-    """A later stage moves a dossier on (screening, review, award); the round must not be frozen."""
-    _require_open_round(nomination.round)
-    old = nomination.state
-    nomination.state = new
-    nomination.state_reason = nfc(reason) or ""
-    record(action, nomination, round_id=nomination.round_id, actor=actor, old=old, new=new, reason=reason)
 
 
 # -- deadlines --------------------------------------------------------------------------------
@@ -519,6 +521,17 @@ def honoured_matches(nomination: Nomination) -> list[str]:
     return [h.name for h in listed if rules.similar_names(name, h.name)]
 
 
+def honoured_refusals(nomination: Nomination) -> list:
+    """A winner that ASEAN's result put on the list (HonouredName.refuses) cannot enter again: the same school
+    (name and province) or young person (name and date of birth). A merely similar name is only flagged."""
+    identity = rules.honoured_identity(nomination.round.programme_code.value, nomination.details or {})
+    if not identity:
+        return []
+    listed = db.session.scalars(select(HonouredName).where(HonouredName.refuses.is_(True),
+                                                           HonouredName.identity == identity))
+    return [rules.honoured_refusal(h.name, h.year, h.detail) for h in listed]
+
+
 def flag_honoured(nomination: Nomination) -> list[str]:
     matches = honoured_matches(nomination)
     nomination.flags = [f for f in nomination.flags or [] if not f.startswith("honoured:")] + [
@@ -542,14 +555,14 @@ def endorse(nominations: list[Nomination], letter_stream: BinaryIO, letter_name:
         message = UPLOAD_MESSAGES.get(refused.reason) or _l("The official letter must be a PDF file.")
         raise UploadProblem(message if refused.reason != "not_allowed"
                             else _l("The official letter must be a PDF file.")) from refused
-    letter = EndorsementLetter(endorser_id=actor.id, number=nfc(number).strip(), original_name=_clean_name(letter_name),
+    letter = EndorsementLetter(endorser_id=actor.id, number=nfc(number).strip(), original_name=clean_name(letter_name),
                                sha256=sha, size=size)
     db.session.add(letter)
     db.session.flush()
     for nomination in nominations:
         nomination.endorsements.append(Endorsement(endorser_id=actor.id, outcome=EndorsementOutcome.CONFIRMED,
                                                    letter_id=letter.id))
-        set_state(nomination, NominationState.ENDORSED, actor=actor, action="nomination.endorsed")
+        lifecycle.mark_endorsed(nomination, actor=actor)
     record("endorsement.letter_uploaded", letter, actor=actor, number=letter.number,
            nominations=[n.id for n in nominations])
     return letter
@@ -562,7 +575,7 @@ def return_to_applicant(nomination: Nomination, comment: str, *, actor) -> None:
         raise InvalidTransition(_l("Tell the applicant what to correct."))
     nomination.endorsements.append(Endorsement(endorser_id=actor.id, outcome=EndorsementOutcome.RETURNED,
                                                comment=comment))
-    set_state(nomination, NominationState.RETURNED, actor=actor, reason=comment, action="nomination.returned")
+    lifecycle.return_for_correction(nomination, comment, actor=actor)
     notifications.queue(nomination.applicant, "returned", nomination=nomination, comment=comment)
 
 

@@ -11,11 +11,11 @@ from wtforms.fields.choices import SelectChoice
 
 from award_app import autosave
 from award_app.bounds import query_number, sent_version, whole_number
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized
-from award_app.nominations import files, programmes, rules, services
+from award_app.nominations import files, lifecycle, programmes, rules, services
 from award_app.nominations.forms import (
     DocumentForm,
     EndorseForm,
@@ -25,14 +25,7 @@ from award_app.nominations.forms import (
     PaperDossierForm,
     ReasonForm,
 )
-from award_app.nominations.models import (
-    EDITABLE_STATES,
-    Document,
-    Entry,
-    Nomination,
-    NominationState,
-    list_deferred,
-)
+from award_app.nominations.models import Document, Entry, Nomination, NominationState, list_deferred
 from award_app.nominations.permissions import (
     can_change_documents,
     can_edit_nomination,
@@ -55,27 +48,9 @@ from award_app.text import fold
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
-NOMINATION_STATE_NAMES = {
-    NominationState.DRAFT: _l("being prepared"),
-    NominationState.SUBMITTED: _l("submitted"),
-    NominationState.ENDORSED: _l("endorsed"),
-    NominationState.RETURNED: _l("returned for correction"),
-    NominationState.MISSING_DOCUMENTS: _l("documents requested"),
-    NominationState.ELIGIBLE: _l("eligible"),
-    NominationState.INELIGIBLE: _l("ineligible"),
-    NominationState.UNDER_REVIEW: _l("under review by the council"),
-    NominationState.SCORED: _l("scored"),
-    NominationState.PROPOSED: _l("proposed for a prize"),
-    NominationState.AWARDED: _l("awarded"),
-    NominationState.NOT_SELECTED: _l("not selected"),
-    NominationState.WITHDRAWN: _l("withdrawn"),
-    NominationState.REVOKED: _l("award revoked"),
-}
-
-
 @bp.app_template_global()
 def nomination_state_name(state: NominationState) -> str:
-    return str(NOMINATION_STATE_NAMES[state])
+    return str(rules.STATE_NAMES[state])
 
 
 @bp.app_template_global()
@@ -113,7 +88,7 @@ def open_calls(rounds: list[Round], nominations: list[Nomination]) -> list[dict]
     calls = []
     for round_ in rounds:
         mine = [n for n in nominations if n.round_id == round_.id and n.state != NominationState.WITHDRAWN]
-        drafts = [n for n in mine if n.state in EDITABLE_STATES]
+        drafts = [n for n in mine if n.state in rules.EDITABLE]
         calls.append({"round": round_, "drafts": drafts, "others": [n for n in mine if n not in drafts],
                       "may_start": not any(n.dossier_key == "" for n in drafts),
                       "start_label": _("Start a new dossier") if not mine else str(START_ANOTHER[
@@ -342,9 +317,11 @@ def _render_edit(nomination: Nomination, form, problems: list, *, duplicate: Nom
                  document_form: DocumentForm | None = None, status: int = 200):
     return render_template("nominations/edit.html", nomination=nomination, form=form, problems=problems,
                            document_form=document_form or _document_form(nomination),
-                           room=services.upload_room(nomination), needs=services.checklist_needs(nomination),
+                           room=services.dossier_room(nomination), needs=services.checklist_needs(nomination),
                            closes_at=nomination.deadline, time_left=time_left(nomination.deadline),
-                           duplicate=duplicate, duplicate_url=_page_of(duplicate) if duplicate else None), status
+                           duplicate=duplicate, duplicate_url=_page_of(duplicate) if duplicate else None,
+                           confirm_email_first=is_owner(current_user, nomination) and not current_user.email_confirmed
+                           ), status
 
 
 def _documents_page(nomination: Nomination):
@@ -382,7 +359,7 @@ def _too_large_for_a_dossier(error):
         return render_template("errors/413.html"), 413
     document_form = _document_form(nomination, as_sent=False)
     document_form.file.errors = [str(services.request_too_large_message(
-        services.upload_room(nomination), request.content_length, current_app.config["MAX_CONTENT_LENGTH"]))]
+        services.dossier_room(nomination), request.content_length, current_app.config["MAX_CONTENT_LENGTH"]))]
     return _page_with_upload_form(nomination, document_form, status=413)
 
 
@@ -460,7 +437,7 @@ def _render_show(nomination: Nomination, extension_form: ExtensionForm, *,
                            withdraw_form=ReasonForm(formdata=None), return_form=ReasonForm(formdata=None),
                            extension_form=extension_form,
                            document_form=document_form or _document_form(nomination),
-                           room=services.upload_room(nomination), time_left=time_left(nomination.deadline),
+                           room=services.dossier_room(nomination), time_left=time_left(nomination.deadline),
                            duplicates=_duplicates_shown(nomination)), status
 
 
@@ -479,7 +456,7 @@ def withdraw(nomination_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for the withdrawal."), "error")
         return redirect(url_for("nominations.show", nomination_id=nomination.id))
-    services.withdraw(nomination, form.reason.data, actor=_actor())
+    lifecycle.withdraw(nomination, form.reason.data, actor=_actor())
     db.session.commit()
     flash(_("The nomination is withdrawn."), "success")
     return redirect(url_for("nominations.show", nomination_id=nomination.id))

@@ -3,11 +3,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from award_app.columns import NFCText, UTCDateTime, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime
+from award_app.extensions import Model
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail waiting to be sent, or sent. A rolled-back transaction leaves none behind."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,11 +6,12 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
+from award_app.extensions import Model
 
 
-class RankingRun(db.Model):
+class RankingRun(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     method: Mapped[str] = mapped_column(String(40), default="mean")
@@ -23,7 +24,7 @@ class RankingRun(db.Model):
     computed_by = relationship("User")
 
 
-class RankingRow(db.Model):
+class RankingRow(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("ranking_run.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
@@ -48,7 +49,7 @@ class RankingRow(db.Model):
     group = relationship("RankingGroup")
 
 
-class CouncilMeeting(db.Model):
+class CouncilMeeting(Model):
     """The council's meeting on a ranking: who was present, the vote, the minutes (biên bản)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,8 @@ from award_app.errors import InvalidTransition, RoundFrozen
 from award_app.extensions import db
 from award_app.jury.models import Assignment, Conflict
 from award_app.jury.services import council
-from award_app.nominations.models import Entry, Nomination, NominationState, list_deferred
+from award_app.nominations.models import Entry, Nomination, list_deferred
+from award_app.nominations.rules import COMPETING
 from award_app.ranking import aggregate, quorum, statistics
 from award_app.ranking.models import CouncilMeeting, RankingRow, RankingRun
 from award_app.rounds.models import Criterion, RankingGroup, RankingMethod, Round, RoundState, Rubric
@@ -24,7 +25,6 @@ from award_app.scoring.models import Score, ScoreSheet, SheetState
 from award_app.text import nfc
 
 RANKING_ROUND_STATES = (RoundState.SCORING, RoundState.COUNCIL)
-RANKED_STATES = (NominationState.UNDER_REVIEW, NominationState.SCORED, NominationState.PROPOSED)
 
 
 def _row_values(run_id: int, position: int, result: aggregate.RankedEntry, groups: dict[str, int],
@@ -71,7 +71,7 @@ class Competitor:
 def entries_in_competition(round_: Round) -> list[Competitor]:
     query = (select(Entry.id, Entry.nomination_id, RankingGroup.code).join(Nomination)
              .join(RankingGroup, RankingGroup.id == Entry.group_id)
-             .where(Nomination.round_id == round_.id, Nomination.state.in_(RANKED_STATES)).order_by(Entry.id))
+             .where(Nomination.round_id == round_.id, Nomination.state.in_(COMPETING)).order_by(Entry.id))
     return [Competitor(*row) for row in db.session.execute(query)]
 
 
@@ -98,7 +98,7 @@ def entry_scores(round_: Round, entries: list[Competitor]) -> list[aggregate.Ent
             .join(Entry, Entry.id == ScoreSheet.entry_id).join(Nomination, Nomination.id == Entry.nomination_id)
             .join(Assignment, (Assignment.nomination_id == Entry.nomination_id)
                   & (Assignment.juror_id == ScoreSheet.juror_id))
-            .where(Nomination.round_id == round_.id, Nomination.state.in_(RANKED_STATES),
+            .where(Nomination.round_id == round_.id, Nomination.state.in_(COMPETING),
                    ScoreSheet.state == SheetState.SUBMITTED, counted)
             .group_by(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.juror_id).order_by(ScoreSheet.id)):
         if entry_id in nomination_of:
@@ -123,7 +123,7 @@ def _cycle_collector_paused():
 
 
 def compute(round_: Round, *, actor) -> RankingRun:
-    """Rank every entry in competition; dossiers with a proposed prize become "proposed"."""
+    """Rank every entry in competition (rules.COMPETING); the dossiers stay under review until approval."""
     if round_.is_frozen:
         raise RoundFrozen()
     if round_.state not in RANKING_ROUND_STATES:

@@ -3,8 +3,8 @@ from datetime import date
 import click
 from flask import Blueprint, current_app
 
+from award_app.clock import today_in_vietnam
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.jobs.tasks import after_commit, run_committed
 from award_app.reminders.services import send_reminders
 

@@ -3,11 +3,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from award_app.columns import UTCDateTime, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime
+from award_app.extensions import Model
 
 
-class ReminderDigest(db.Model):
+class ReminderDigest(Model):
     """The reminder e-mail a person got on a day (Viet Nam date): at most one a day, so sending the
     reminders twice sends nothing more."""
 

@@ -13,11 +13,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import NFCText, UTCDateTime, str_enum, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import NFCText, UTCDateTime, str_enum
+from award_app.extensions import Model
 
 
 class ProgrammeCode(enum.StrEnum):
@@ -63,7 +65,7 @@ class ScoreVisibility(enum.StrEnum):
     NEVER = "never"
 
 
-class Programme(db.Model):
+class Programme(Model):
     code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), primary_key=True)
     position: Mapped[int]
     name_vi: Mapped[str] = mapped_column(NFCText(200))
@@ -81,7 +83,7 @@ class ProvinceKind(enum.StrEnum):
     CITY = "thành phố"
 
 
-class Province(db.Model):
+class Province(Model):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(NFCText(100))
     kind: Mapped[ProvinceKind] = mapped_column(str_enum(ProvinceKind, 16))
@@ -104,7 +106,7 @@ class CalendarDayKind(enum.StrEnum):
     MAKEUP_WORKDAY = "makeup_workday"
 
 
-class CalendarDay(db.Model):
+class CalendarDay(Model):
     """A public holiday, or a Saturday that becomes a working day (ngày làm bù)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +116,7 @@ class CalendarDay(db.Model):
     name_en: Mapped[str] = mapped_column(NFCText(200))
 
 
-class Round(db.Model):
+class Round(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_code: Mapped[ProgrammeCode] = mapped_column(
         str_enum(ProgrammeCode), ForeignKey("programme.code"), index=True
@@ -200,7 +202,7 @@ class Round(db.Model):
         return f"{name} {self.year} ({self.edition})"
 
 
-class Rubric(db.Model):
+class Rubric(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -219,7 +221,7 @@ class Rubric(db.Model):
         return sum(c.max_points for c in self.criteria)
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
@@ -241,7 +243,7 @@ class Criterion(db.Model):
     )
 
 
-class RankingGroup(db.Model):
+class RankingGroup(Model):
     """Where entries compete: a school level, a youth age category, the ESC Award or a CoR
     category × size class."""
 
@@ -260,7 +262,7 @@ class RankingGroup(db.Model):
     __table_args__ = (UniqueConstraint("round_id", "code"),)
 
 
-class AseanQuota(db.Model):
+class AseanQuota(Model):
     """How many nominees Viet Nam may put forward to ASEAN in one category."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -278,7 +280,7 @@ class AseanQuota(db.Model):
     )
 
 
-class PrizeTier(db.Model):
+class PrizeTier(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -297,7 +299,7 @@ class PrizeTier(db.Model):
     )
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -327,7 +329,7 @@ class ChecklistItem(db.Model):
         return [k for k in self.accepted.split(",") if k]
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """An indicator of the round's catalogue for city entries, grouped by outcome (esc, clean_air …)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -341,14 +343,18 @@ class Indicator(db.Model):
     round: Mapped[Round] = relationship(back_populates="indicators")
 
 
-class HonouredName(db.Model):
+class HonouredName(Model):
     """A school already honoured as an ASEAN Eco-school, or a young person with another ASEAN youth
-    environment award: a dossier with a similar name is flagged, not refused."""
+    environment award: a dossier with a similar name is flagged, not refused. A winner recorded from ASEAN's
+    result `refuses`: a dossier about the same school or person (`identity`, nominations.rules.honoured_identity)
+    cannot be submitted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_code: Mapped[ProgrammeCode] = mapped_column(str_enum(ProgrammeCode), ForeignKey("programme.code"))
     name: Mapped[str] = mapped_column(NFCText(300))
     detail: Mapped[str] = mapped_column(NFCText(300), default="")
     year: Mapped[int | None]
+    refuses: Mapped[bool] = mapped_column(default=False, server_default=false())
+    identity: Mapped[str] = mapped_column(String(400), default="", server_default="", index=True)
 
     __table_args__ = (UniqueConstraint("programme_code", "name", "year"),)

@@ -46,7 +46,7 @@ ROUND_SETTINGS = (
 def seed_programmes() -> int:
     changed = 0
     for data in defaults.PROGRAMMES:
-        programme = db.session.get(Programme, ProgrammeCode(data["code"])) or Programme(code=data["code"])
+        programme = db.session.get(Programme, ProgrammeCode(str(data["code"]))) or Programme(code=data["code"])
         values = {key: data[key] for key in ("position", "ref_prefix", "name_vi", "name_en", "defaults")}
         if any(getattr(programme, key, None) != value for key, value in values.items()):
             for key, value in values.items():
@@ -241,7 +241,7 @@ def _apply(target, values: dict) -> dict:
     return changes
 
 
-def update_round_settings(round_: Round, values: dict, *, version: int, actor=None) -> dict:
+def update_round_settings(round_: Round, values: dict, *, version: int | None, actor=None) -> dict:
     _require_draft(round_, version)
     unknown = set(values) - set(ROUND_SETTINGS)
     if unknown:
@@ -259,10 +259,10 @@ def _touch(round_: Round) -> None:
     round_.rubric_version = str(int(round_.rubric_version) + 1)
 
 
-def update_criteria(round_: Round, rubric: Rubric, rows: Iterable[dict], *, version: int, actor=None) -> dict:
+def update_criteria(round_: Round, rubric: Rubric, rows: Iterable[dict], *, version: int | None, actor=None) -> dict:
     """Rows carry `id` for an existing criterion (or None for a new one) and `delete` to remove it."""
     _require_draft(round_, version)
-    by_id = {c.id: c for c in rubric.criteria}
+    by_id: dict[int | None, Criterion] = {c.id: c for c in rubric.criteria}
     changes: dict = {}
     position = 0
     for row in rows:
@@ -301,8 +301,8 @@ def _new_code(name: str, taken: set[str]) -> str:
     return code
 
 
-def update_named_rows(round_: Round, rows_by_id: dict[int, dict], items: Iterable, *, what: str,
-                      version: int, actor=None) -> dict:
+def update_named_rows(round_: Round, rows_by_id: dict[int | None, dict], items: Iterable, *, what: str,
+                      version: int | None, actor=None) -> dict:
     """Edit groups, tiers or quotas in place: `rows_by_id` maps each row id to its new values."""
     _require_draft(round_, version)
     changes = {}

@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from award_app.bounds import sent_version, whole_number
+from award_app.clock import today_in_vietnam
 from award_app.errors import DomainError, StaleEdit
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.i18n import localized
 from award_app.rounds import services
 from award_app.rounds.forms import (

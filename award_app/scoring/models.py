@@ -4,8 +4,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from award_app.columns import UTCDateTime, str_enum, utcnow
-from award_app.extensions import db
+from award_app.clock import utcnow
+from award_app.columns import UTCDateTime, str_enum
+from award_app.extensions import Model
 
 
 class SheetState(enum.StrEnum):
@@ -13,7 +14,7 @@ class SheetState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class ScoreSheet(db.Model):
+class ScoreSheet(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     juror_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -36,7 +37,7 @@ class ScoreSheet(db.Model):
     )
 
 
-class Score(db.Model):
+class Score(Model):
     """Points for one criterion; the criterion's maximum is copied so the database can check the range."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from award_app.audit.services import record
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen, StaleEdit
 from award_app.extensions import db
 from award_app.i18n import localized

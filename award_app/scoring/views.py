@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from award_app import autosave
 from award_app.accounts.permissions import active_council_rounds
+from award_app.accounts.step_up import step_up
 from award_app.audit.services import record_at_most
 from award_app.bounds import query_number, sent_version, whole_number
 from award_app.errors import DomainError, StaleEdit
@@ -67,7 +68,7 @@ def _dashboard_page(round_) -> dict:
     done = db.session.scalar(select(func.count(ScoreSheet.id)).join(Entry).join(
         visible, visible.c.nomination_id == Entry.nomination_id).where(
         ScoreSheet.juror_id == current_user.id, ScoreSheet.state == SheetState.SUBMITTED))
-    count = max(1, -(-db.session.scalar(select(func.count()).select_from(visible)) // DASHBOARD_PAGE_SIZE))
+    count = max(1, -(-(db.session.scalar(select(func.count()).select_from(visible)) or 0) // DASHBOARD_PAGE_SIZE))
     page = min(count, max(1, query_number(f"page_{round_.id}", default=1)))
     items = db.session.scalars(_visible_assignments(round_).join(Nomination).options(
         selectinload(Assignment.nomination).options(*list_deferred())
@@ -128,7 +129,7 @@ def sheet(entry_id: int):
     if must_confirm(juror, nomination):
         return redirect(url_for("jury.confirm", nomination_id=nomination.id, next=request.path))
     form = ScoreSheetForm()
-    problems = []
+    problems: list[str] = []
     if request.method == "GET":
         sheet = services.existing_sheet(entry, juror)
         if sheet is None:  # nothing is written until the juror saves
@@ -261,6 +262,8 @@ def reopen(sheet_id: int):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for reopening the sheet."), "error")
+    elif (asked := step_up()) is not None:
+        return asked
     else:
         services.reopen_sheet(sheet, form.reason.data, actor=current_user._get_current_object())
         db.session.commit()

@@ -6,12 +6,12 @@ from award_app.extensions import db
 
 def test_create_admin_from_the_command_line(runner):
     result = runner.invoke(args=["accounts", "create-admin", "--email", "IT@monre.gov.vn", "--name", "Quản Trị",
-                                 "--password", "a-long-password"])
+                                 "--password", "ngua-dua-chay-ve-dich"])
     assert result.exit_code == 0, result.output
     admin = db.session.scalars(select(User)).one()
     assert admin.email == "it@monre.gov.vn" and admin.roles == {Role.ADMIN}
     again = runner.invoke(args=["accounts", "create-admin", "--email", "it@monre.gov.vn", "--name", "X",
-                                "--password", "a-long-password"])
+                                "--password", "ngua-dua-chay-ve-dich"])
     assert again.exit_code != 0 and "already exists" in again.output
 
 

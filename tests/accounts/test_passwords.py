@@ -18,13 +18,47 @@ WEAK = [
     ("password123456", Weakness.COMMON, "mật khẩu phổ biến nhất", "most common passwords"),
     ("HuongDo-2026!", Weakness.PERSONAL, "họ tên hoặc địa chỉ e-mail", "your name or your e-mail address"),
     ("thanhhuong.truong", Weakness.PERSONAL, "họ tên hoặc địa chỉ e-mail", "your name or your e-mail address"),
+    ("Matkhau@2026", Weakness.LOCAL, "những từ ai cũng thử đầu tiên", "words anyone here tries first"),
+    ("Giaithuong@2026", Weakness.LOCAL, "những từ ai cũng thử đầu tiên", "words anyone here tries first"),
 ]
+# Vietnamese words, places and numbers, the award's and the ministry's names, however they are written.
+LOCAL = ["Matkhau@2026", "Mật khẩu@2026", "mat.khau.2026!", "MatKhau-123456", "Giaithuong@2026", "Giải Thưởng 2026!",
+         "Moitruong@2026", "Vietnam@2026", "Hanoi@123456", "Saigon@2026", "anhyeuem2026", "xanh-sach-dep-2026",
+         "Nongnghiep@2026", "Agriculture@2026", "88888888@vn"]
 
 
 @pytest.mark.parametrize(("password", "expected"), [(p, w) for p, w, *_ in WEAK] + [
     ("qwertyuiop12", Weakness.COMMON), ("aaaaaaaaaaaa", Weakness.REPEATED), ("abcdefghijkl", Weakness.SEQUENCE)])
 def test_the_rule_names_what_is_wrong(password, expected):
     assert weakness(password, full_name=NAME, email=EMAIL).weakness is expected
+
+
+@pytest.mark.parametrize("password", LOCAL)
+def test_the_words_anyone_here_tries_first_are_refused(app, password):
+    """Accepted before: zxcvbn's lists are English. The ministry's names come from the settings."""
+    verdict = weakness(password, full_name=NAME, email=EMAIL, platform_words=_platform_words(app))
+    assert not verdict.ok and verdict.score < 3
+    assert services.password_problem(password, full_name=NAME, email=EMAIL) is not None
+
+
+def _platform_words(app) -> list[str]:
+    from award_app.accounts.passwords import site_words
+
+    return site_words(app.config["MINISTRY_NAME"], app.config["MINISTRY_NAME_EN"])
+
+
+def test_the_ministry_named_in_the_settings_is_refused(app):
+    password = "Khoahoccongnghe@2026"
+    assert services.password_problem(password, full_name=NAME, email=EMAIL) is None
+    app.config["MINISTRY_NAME"] = "Bộ Khoa học và Công nghệ"
+    problem = services.password_problem(password, full_name=NAME, email=EMAIL)
+    assert problem is not None and "tên của Giải thưởng hay của Bộ" in problem
+
+
+@pytest.mark.parametrize("password", ["bong-sen-no-ven-ho-tay", "toi thich an pho bo ha noi", "ngua-dua-chay-ve-dich",
+                                      "correct-horse-battery-staple"])
+def test_vietnamese_passphrases_of_unrelated_words_are_accepted(password):
+    assert weakness(password, full_name=NAME, email=EMAIL).ok
 
 
 def test_the_rule_accepts_a_strong_password_and_is_told_the_person():

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from award_app.accounts.models import User
 from award_app.extensions import db
+from award_app.notifications.models import OutboxMessage
 from tests.helpers import PASSWORD, csrf_token
 
 
@@ -47,3 +48,17 @@ def test_the_limits_are_a_setting_and_a_form_shown_again_is_not_counted(app):
     client.set_cookie("lang", "en")
     english = _register(client, 3).get_data(as_text=True)
     assert "Too many accounts were registered from your network just now" in english
+
+
+def test_one_e_mail_address_is_registered_at_most_three_times_an_hour_from_anywhere(app):
+    """Each registration naming a taken address e-mails its owner: from many addresses, that could bury them in
+    mail. The fourth is refused, with the form kept, whether or not the address has an account."""
+    form = {"email": "nguoi0@truong.edu.vn"}
+    answers = [_register(app.test_client(), 0, address=f"198.51.100.{n}") for n in range(1, 5)]
+    assert [r.status_code for r in answers] == [302, 302, 302, 429]
+    page = answers[3].get_data(as_text=True)
+    assert "Địa chỉ thư điện tử này vừa được dùng để đăng ký nhiều lần" in page and form["email"] in page
+    assert PASSWORD not in page and int(answers[3].headers["Retry-After"]) > 0
+    owner_mail = db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.to_email == form["email"])).all()
+    assert sorted(owner_mail) == ["account_registered", "registration_attempt", "registration_attempt"]
+    assert _register(app.test_client(), 1, address="198.51.100.9").status_code == 302  # another address typed

@@ -11,7 +11,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role, UserSession
 from award_app.accounts.sessions import describe_device, token_hash
 from award_app.audit.models import AuditEvent
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from award_app.rounds.models import Round
 from tests.helpers import CSRF_PATTERN, PASSWORD, csrf_token, login, submit
@@ -215,8 +215,8 @@ def test_ending_without_the_form_s_token_is_refused(app, make_user):
 def test_a_password_change_ends_the_other_sessions_only(app, make_user):
     user = make_user("secretariat")
     here, elsewhere = signed_in_client(app, user), signed_in_client(app, user)
-    response = submit(here, "/accounts/password", {"current": PASSWORD, "password": "mot-mat-khau-moi-9",
-                                                  "confirm": "mot-mat-khau-moi-9"})
+    response = submit(here, "/accounts/password", {"current": PASSWORD, "password": "mua-thu-la-vang-roi-9",
+                                                  "confirm": "mua-thu-la-vang-roi-9"})
     assert response.status_code == 302
     assert sent_to_sign_in(elsewhere.get(PRIVATE)) and here.get(PRIVATE).status_code == 200
     assert ends(user) == ["password_changed"]
@@ -238,7 +238,7 @@ def test_sign_in_and_session_ends_are_audited_but_visits_are_not(app, make_user)
     submit(client, "/accounts/logout", form_url=PAGE)
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.user_id == user.id)
                                       .order_by(AuditEvent.id)))
-    assert actions == ["auth.sign_in", "auth.session_started", "auth.session_ended"]
+    assert actions == ["auth.sign_in", "auth.session_started", "auth.second_factor_enrolled", "auth.session_ended"]
 
 
 def test_signing_in_closes_the_sessions_that_timed_out_meanwhile(app, make_user):

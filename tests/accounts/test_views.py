@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from award_app.accounts.models import ApplicantKind, Role, User
@@ -74,7 +75,7 @@ def test_sign_in_follows_only_local_next_targets(client, make_user):
         response = submit(client, f"/accounts/login?next={target}",
                           {"email": user.email, "password": PASSWORD}, form_url="/accounts/login")
         assert response.location == expected, target
-        submit(client, "/accounts/logout", form_url="/")
+        submit(client, "/accounts/logout", form_url="/accounts/second-factor/enrol")  # half signed in until then
 
 
 def test_the_language_switch_follows_no_control_characters(client):
@@ -119,7 +120,7 @@ def test_an_admin_creates_a_staff_account_and_gives_endorser_scopes(client, sign
     signed_in("admin")
     response = submit(client, "/accounts/admin/new", {
         "full_name": "Trần Thị Thu", "email": "thu@monre.gov.vn", "organisation": "Văn phòng ASOEN",
-        "roles": ["secretariat"], "password": "first-password-1"})
+        "roles": ["secretariat"], "password": "hoa-sen-tren-mai-nha"})
     assert response.status_code == 302
     staff = db.session.scalars(select(User).where(User.email == "thu@monre.gov.vn")).one()
     assert staff.roles == {Role.SECRETARIAT}
@@ -143,3 +144,32 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     for url in ("/", "/rounds/", "/accounts/admin/", "/accounts/password"):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login" in response.location, url
+
+
+def test_an_admin_keeps_their_own_administrator_role_and_account(client, signed_in, make_user):
+    make_user("admin")  # not the last one: the refusal is about the account being the admin's own
+    admin = signed_in("admin")
+    response = submit(client, f"/accounts/admin/{admin.id}", {"roles": ["secretariat"], "active": "y"})
+    assert "Bạn không thể tự gỡ vai trò quản trị" in response.get_data(as_text=True)
+    response = submit(client, f"/accounts/admin/{admin.id}", {"roles": ["admin"]})  # "active" unticked
+    assert "Bạn không thể tự gỡ vai trò quản trị" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert admin.roles == {Role.ADMIN} and admin.is_active_account
+
+
+def test_the_last_active_administrator_stays_whoever_asks(app, make_user):
+    """The rule is the service's: the command line or a script cannot lock everyone out either."""
+    from award_app.accounts import services
+    from award_app.errors import InvalidTransition
+
+    last = make_user("admin")
+    disabled = make_user("admin")
+    services.set_active(disabled, False)
+    with pytest.raises(InvalidTransition):
+        services.set_roles(last, {Role.SECRETARIAT})
+    with pytest.raises(InvalidTransition):
+        services.set_active(last, False)
+    assert last.roles == {Role.ADMIN} and last.is_active_account
+    services.set_active(disabled, True)
+    services.set_roles(last, {Role.SECRETARIAT})  # another active administrator remains
+    assert last.roles == {Role.SECRETARIAT}

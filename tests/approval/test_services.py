@@ -12,7 +12,7 @@ from award_app.accounts import services as accounts
 from award_app.accounts.models import CouncilMembership, Role
 from award_app.approval import services
 from award_app.approval.models import Decision
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.eligibility import services as eligibility
 from award_app.eligibility.models import ScreeningDecision, ScreeningOutcome
 from award_app.errors import DomainError, InvalidTransition, RoundFrozen
@@ -20,6 +20,7 @@ from award_app.exports.services import results_rows
 from award_app.extensions import db
 from award_app.jury import services as jury
 from award_app.jury.models import Assignment
+from award_app.nominations import lifecycle
 from award_app.nominations import services as nominations
 from award_app.nominations.models import Document, Nomination, NominationState
 from award_app.ranking import services as ranking
@@ -115,7 +116,7 @@ def test_an_approver_on_the_council_of_another_round_may_approve_this_one(app):
 
 def test_a_withdrawal_after_the_proposal_reopens_it(app):
     round_, (winner, _), _, _, run = council_round()
-    nominations.withdraw(winner, "Trường xin rút hồ sơ.", actor=winner.applicant)
+    lifecycle.withdraw(winner, "Trường xin rút hồ sơ.", actor=winner.applicant)
     db.session.commit()
     try:
         approve(round_, run, staff("approver"))
@@ -169,7 +170,7 @@ def _upload(round_, dossiers, secretariat, council, run):
 
 
 def _withdraw(round_, dossiers, secretariat, council, run):
-    nominations.withdraw(dossiers[1], "Rút hồ sơ sau khi có kết quả.", actor=dossiers[1].applicant)
+    lifecycle.withdraw(dossiers[1], "Rút hồ sơ sau khi có kết quả.", actor=dossiers[1].applicant)
 
 
 def _screen(round_, dossiers, secretariat, council, run):

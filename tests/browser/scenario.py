@@ -1,12 +1,13 @@
 """Users in their own browser contexts, a screenshot of every page, and the checks run on each page."""
 
+import re
 import shutil
 from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import ARTIFACTS, LOCALES, SIZES
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, PHONE, fresh_code
 from tests.sample_files import PDF
 
 AXE = Axe()
@@ -19,6 +20,33 @@ UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, tex
   .filter(el => !(el.labels && el.labels.length))
   .filter(el => !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
   .map(el => el.outerHTML.slice(0, 120))"""
+
+
+AWAY_FROM_SIGN_IN = re.compile(r"^(?!.*/accounts/login).*$")
+AWAY_FROM_SECOND_STEP = re.compile(r"^(?!.*/accounts/(login|second-factor)).*$")
+
+
+def pass_second_step(page, email: str, *, shoot=None) -> None:
+    """After the password, what a person does: set up the authenticator app (the key typed from the page into
+    PHONE, as into a phone) and go on past the recovery codes, or type the app's code; nothing for an account
+    without a second step. `shoot(page, name)` takes a screenshot of each page on the way."""
+    page.wait_for_url(AWAY_FROM_SIGN_IN)
+    page.wait_for_load_state()
+    if "/accounts/second-factor/enrol" in page.url:
+        shoot and shoot(page, "second-step-enrol")
+        PHONE.add(email, page.locator("#totp-secret").inner_text().replace(" ", ""))
+        page.fill("input[name=code]", PHONE.code(email))
+        page.click("main form button.primary")
+        page.locator("ol.recovery-codes").wait_for()
+        shoot and shoot(page, "second-step-recovery-codes")
+        page.click("main a.button.primary")
+    elif "/accounts/second-factor" in page.url:
+        shoot and shoot(page, "second-step-code")
+        page.fill("input[name=code]", PHONE.code(email) if email in PHONE else fresh_code(email))
+        page.click("main form button.primary")
+    else:
+        return
+    page.wait_for_url(AWAY_FROM_SECOND_STEP)
 
 
 def pdf(name: str) -> dict:
@@ -64,6 +92,7 @@ class Scenario:
         page.click("main button.primary")
         page.wait_for_load_state()
         assert "/accounts/login" not in page.url, f"{email} could not sign in"
+        pass_second_step(page, email)
         return page
 
     def shot(self, page, name: str, *, axe: bool = False) -> None:

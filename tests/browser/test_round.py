@@ -4,9 +4,11 @@ on a desktop window and on a phone."""
 import re
 
 import pytest
+from sqlalchemy import select
 
 from award_app.accounts.services import set_endorser_scopes
 from award_app.extensions import db
+from award_app.notifications.models import OutboxMessage
 from award_app.rounds.models import ProgrammeCode
 from tests.browser.conftest import VIEWPORTS
 from tests.browser.scenario import Scenario, pdf
@@ -56,18 +58,29 @@ def register(run: Scenario, email: str):
     page.select_option("select[name=applicant_kind]", "school")
     page.fill("input[name=organisation]", "Trường THCS Nguyễn Trãi")
     page.select_option("select[name=province_id]", "ha-noi-34")
-    page.fill("input[name=password]", "mat-khau-truong")
-    page.fill("input[name=confirm]", "mat-khau-truong")
+    page.fill("input[name=password]", "cay-bang-truoc-cong-truong")
+    page.fill("input[name=confirm]", "cay-bang-truoc-cong-truong")
     page.check("input[name=consent]")
     run.shot(page, "register", axe=True)
     page.click("main button.primary")
     page.wait_for_url(re.compile(r"/accounts/login"))  # the same answer as for a taken address: then sign in
     page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "mat-khau-truong")
+    page.fill("input[name=password]", "cay-bang-truoc-cong-truong")
     page.click("main button.primary")
     page.wait_for_url(re.compile(r"/$"))
     run.shot(page, "applicant-home", axe=True)
+    confirm_address(run, page, email)
     return page
+
+
+def confirm_address(run: Scenario, page, email: str) -> None:
+    """Open the link of the welcome e-mail and press the button: the address is confirmed, submitting allowed."""
+    db.session.commit()  # a fresh snapshot: the server wrote the e-mail
+    welcome = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_email == email)).one()
+    page.goto(re.search(r"https?://[^/]+(/accounts/confirm/\S+)", welcome.body).group(1))
+    run.shot(page, "confirm-email", axe=True)
+    page.click("main button.primary")
+    page.wait_for_url(re.compile(r"/$"))
 
 
 def file_dossier(run: Scenario, page, round_) -> str:

@@ -8,9 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from award_app.accounts.models import UserSession
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.extensions import db
 from tests.browser import test_live
+from tests.browser.scenario import pass_second_step
 from tests.browser.test_live import expect, sign_in, stored_sheet
 from tests.nominations.factories import scoring_round
 
@@ -61,6 +62,7 @@ def test_signed_out_while_typing_then_reloaded_and_signed_in_the_text_is_put_bac
     page.fill("input[name=email]", member.email)
     page.fill("input[name=password]", "correct-horse-42")
     page.click("form:has(input[name=password]) button.primary")
+    pass_second_step(page, member.email)
     page.wait_for_url(re.compile(r"/scoring/entries/"))
     assert page.input_value("textarea[name='scores-0-comment']") == "Nhận xét không được mất."
     page.locator("[data-autosave-status]").filter(has_text=SAVED).wait_for()

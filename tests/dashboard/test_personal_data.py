@@ -19,7 +19,7 @@ def test_an_applicant_downloads_their_own_data_and_files(app, client, storage_ba
     round_ = open_round()
     applicant = school_applicant()
     complete_school_dossier(round_, applicant)
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     with client.get("/my-data.zip") as response:  # the archive is a file, closed with the response
         assert response.status_code == 200 and response.mimetype == "application/zip"
         archive = zipfile.ZipFile(io.BytesIO(response.data))
@@ -50,7 +50,7 @@ def test_an_account_without_submitted_dossiers_is_deleted_on_request(app, client
     applicant = school_applicant()
     services.create_nomination(round_, applicant)
     db.session.commit()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     assert submit(client, "/my-account/delete", form_url="/my-account/delete").status_code == 302
     user = db.session.scalars(select(User)).one()
     assert user.email.startswith("deleted-") and not user.is_active_account and user.full_name == "—"
@@ -70,7 +70,7 @@ def test_submitted_dossiers_are_kept_until_the_retention_period_then_purged(app,
     nomination = complete_school_dossier(round_, applicant)
     services.submit(nomination, form_errors=[], actor=applicant)
     db.session.commit()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     submit(client, "/my-account/delete", form_url="/my-account/delete")
     db.session.expire_all()
     assert applicant.is_active_account  # kept: the law requires it
@@ -106,7 +106,7 @@ def signed_in_applicant(client):
     round_ = open_round()
     applicant = school_applicant()
     nomination = complete_school_dossier(round_, applicant)
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     return nomination
 
 
@@ -173,7 +173,7 @@ def test_downloads_are_limited_per_user_so_the_audit_log_stays_bounded(app, clie
 
     app.config["PERSONAL_DATA_DOWNLOAD_LIMITS"] = "3/hour"
     applicant = school_applicant()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     answers = []
     for _ in range(6):
         with client.get("/my-data.zip") as response:

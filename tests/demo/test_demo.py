@@ -10,7 +10,7 @@ from award_app.rounds.models import Round, RoundState
 from award_app.scoring.models import ScoreSheet, SheetState
 from tests.helpers import login
 
-DEMO_PASSWORD = "xanh-sach-dep-2026"
+DEMO_PASSWORD = "bong-sen-no-ven-ho-tay"
 
 # What each demo account must see first on its home page (Vietnamese).
 HOME_SECTIONS = {
@@ -40,6 +40,11 @@ def test_loading_the_demo_twice_changes_nothing(runner, demo):
     assert counts == (db.session.scalar(select(func.count()).select_from(User)),
                       db.session.scalar(select(func.count()).select_from(Round)))
     assert counts[0] == len(data.STAFF) + len(data.ENDORSERS) + len(data.APPLICANTS) + len(data.MORE_APPLICANTS)
+
+
+def test_every_demo_account_has_its_address_confirmed(demo):
+    """The demo's applicants submit dossiers without first opening an e-mail."""
+    assert db.session.scalars(select(User.email).where(User.email_confirmed_at.is_(None))).all() == []
 
 
 def test_each_programme_has_a_draft_and_an_open_round(demo):
@@ -73,3 +78,25 @@ def test_the_demo_is_refused_without_a_demo_password(app, runner):
     app.config["DEMO_PASSWORD"] = None
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0
+
+
+def test_the_approved_eco_school_round_went_to_asean_and_one_result_came_back(app, demo):
+    from award_app.asean import services as asean
+    from award_app.asean.models import AseanResult
+    from award_app.certificates.models import Certificate
+    from award_app.rounds.models import HonouredName
+
+    approved = db.session.scalars(select(Round).where(Round.state == RoundState.APPROVED)).one()
+    nominees = asean.nominees(approved)
+    supplements = asean.supplements_of(approved)
+    assert len(nominees) == 2 and {n.entry.nomination_id for n in nominees} == set(supplements)
+    for supplement in supplements.values():
+        assert asean.supplement_gaps(supplement) == []
+    assert asean.package_check(approved).ready
+    result = db.session.scalars(select(AseanResult)).one()
+    assert result.entry.nomination.display_name == data.ASEAN_RESULT["school"]
+    assert db.session.scalars(select(HonouredName).where(HonouredName.refuses.is_(True))).one().name == (
+        data.ASEAN_RESULT["school"])
+    certificate = db.session.scalars(select(Certificate).where(Certificate.entry_id == result.entry_id)).one()
+    page = app.test_client().get(f"/verify/{certificate.code}", headers={"Accept-Language": "vi"})
+    assert "AWGEE-2026/ES-07" in page.get_data(as_text=True)

@@ -4,11 +4,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from award_app.clock import today_in_vietnam
 from award_app.eligibility import services
 from award_app.eligibility.models import DocumentRequest
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
-from award_app.formfields import today_in_vietnam
 from award_app.nominations import services as nominations
 from award_app.nominations.models import NominationState
 from award_app.notifications.models import OutboxMessage
@@ -84,7 +84,7 @@ def test_the_applicant_sends_the_documents_from_the_dossier_page(app, client, ma
     services.request_documents(nomination, [round_.checklist[0].id], "Bổ sung phiếu đăng ký.",
                                actor=make_user("secretariat"))
     db.session.commit()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     page = client.get(f"/nominations/{nomination.id}").get_data(as_text=True)
     assert "Bổ sung phiếu đăng ký." in page
     response = submit(client, f"/screening/nominations/{nomination.id}/documents-sent",

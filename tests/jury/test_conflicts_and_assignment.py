@@ -40,7 +40,7 @@ def _round_with_dossiers(make_user, count=4, jurors=4):
         screen(nomination, ScreeningOutcome.ELIGIBLE, "", actor=secretariat)
     members = []
     for j in range(jurors):
-        user = create_staff_account(email=f"j{j}@vien.vn", password="mat-khau-giam-khao", full_name=f"Giám khảo {j}",
+        user = create_staff_account(email=f"j{j}@vien.vn", password="ca-chep-vuot-vu-mon", full_name=f"Giám khảo {j}",
                                     organisation=f"Viện {j}", roles=set())
         members.append(services.add_member(round_, user, is_chair=j == 0, actor=secretariat))
     db.session.commit()
@@ -126,7 +126,7 @@ def test_a_juror_declares_before_opening_and_a_blind_round_hides_names(app, make
     services.auto_assign(round_, actor=secretariat)
     db.session.commit()
     client = app.test_client()
-    login(client, jurors[0].email, "mat-khau-giam-khao")
+    login(client, jurors[0].email, "ca-chep-vuot-vu-mon")
     page = client.get(f"/jury/round/{round_.id}/declaration").get_data(as_text=True)
     assert dossiers[0].reference in page and "Trường THCS Số 0" not in page
     response = submit(client, f"/jury/round/{round_.id}/declaration",
@@ -138,12 +138,12 @@ def test_a_juror_declares_before_opening_and_a_blind_round_hides_names(app, make
 
 def test_an_invited_juror_sees_nothing_before_accepting(app, make_user):
     round_, dossiers, _jurors, secretariat = _round_with_dossiers(make_user, jurors=2)
-    newcomer = create_staff_account(email="moi@vien.vn", password="mat-khau-giam-khao", full_name="Người Mới",
+    newcomer = create_staff_account(email="moi@vien.vn", password="ca-chep-vuot-vu-mon", full_name="Người Mới",
                                     organisation="", roles=set())
     membership = services.invite_member(round_, newcomer, is_chair=False, actor=secretariat)
     db.session.commit()
     client = app.test_client()
-    login(client, newcomer.email, "mat-khau-giam-khao")
+    login(client, newcomer.email, "ca-chep-vuot-vu-mon")
     assert client.get(f"/jury/round/{round_.id}/declaration").status_code == 404
     assert client.get("/scoring/").status_code == 404
     token = services.invitation_token(membership)

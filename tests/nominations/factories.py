@@ -16,7 +16,7 @@ from flask import current_app
 from award_app.accounts import services as accounts
 from award_app.accounts.models import ApplicantKind, Role
 from award_app.approval import services as approval
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.eligibility import services as eligibility
 from award_app.eligibility.models import ScreeningOutcome
 from award_app.extensions import db
@@ -102,7 +102,7 @@ def applicant(kind: str = "school", *, email: str | None = None, full_name: str 
     user = accounts.register_applicant(
         email=email or f"{kind}-{uuid.uuid4().hex[:6]}@truong.edu.vn", password=PASSWORD, full_name=full_name,
         applicant_kind=ApplicantKind(kind), organisation="Trường THCS Nguyễn Trãi", phone="",
-        province_id="ha-noi-34", locale=None, notice_version="2026-1")
+        province_id="ha-noi-34", locale=None, notice_version="2026-1", email_confirmed=True)
     db.session.commit()
     return user
 

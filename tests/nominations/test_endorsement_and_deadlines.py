@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from award_app.accounts.services import set_endorser_scopes
-from award_app.columns import utcnow
+from award_app.clock import utcnow
 from award_app.errors import InvalidTransition
 from award_app.extensions import db
 from award_app.nominations import rules, services
@@ -93,7 +93,7 @@ def test_a_returned_dossier_goes_back_to_the_applicant_with_the_comment(app, end
     assert nomination.state == NominationState.RETURNED
     assert nomination.endorsements[-1].outcome == EndorsementOutcome.RETURNED
     school = app.test_client()
-    login(school, applicant.email, "mat-khau-truong")
+    login(school, applicant.email, "cay-bang-truoc-cong-truong")
     assert comment in school.get(f"/nominations/{nomination.id}/edit").get_data(as_text=True)
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "returned")).one()
     assert comment in mail.body and mail.to_email == applicant.email
@@ -152,7 +152,7 @@ def test_the_receipt_names_the_reference_and_the_files(app, client):
     round_ = open_round()
     applicant = school_applicant()
     nomination = submitted_school_dossier(round_, applicant)
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     with client.get(f"/nominations/{nomination.id}/receipt.pdf") as response:  # served from its kept file
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.data, capture_output=True,
@@ -196,7 +196,7 @@ def test_images_get_a_re_encoded_thumbnail(app, client, storage_backend):
     document = services.add_document(nomination, photos, None, io.BytesIO(buffer.getvalue()), "anh.png",
                                      actor=applicant)
     db.session.commit()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     with client.get(f"/nominations/{nomination.id}/documents/{document.id}/thumbnail") as response:
         assert response.status_code == 200 and response.mimetype == "image/jpeg"
         assert response.data.startswith(b"\xff\xd8\xff")
@@ -209,9 +209,10 @@ def test_a_city_entry_gets_its_indicator_table(app, client):
     from award_app.accounts.services import register_applicant
 
     round_ = open_round(ProgrammeCode.CITY)
-    committee = register_applicant(email="ubnd@danang.gov.vn", password="mat-khau-ubnd", full_name="Phan Văn Tùng",
-                                   applicant_kind=ApplicantKind.PROVINCE_COMMITTEE, organisation="UBND Đà Nẵng",
-                                   phone="", province_id="da-nang-34", locale=None, notice_version="test")
+    committee = register_applicant(email="ubnd@danang.gov.vn", password="che-thai-nguyen-ngon",
+                                   full_name="Phan Văn Tùng", applicant_kind=ApplicantKind.PROVINCE_COMMITTEE,
+                                   organisation="UBND Đà Nẵng", phone="", province_id="da-nang-34", locale=None,
+                                   notice_version="test", email_confirmed=True)
     nomination = services.create_nomination(round_, committee)
     services.save_dossier(nomination, {}, {"city_name": "Đà Nẵng", "province_id": "da-nang-34", "population": 1220000,
                                            "area_km2": "1285.4", "outcomes": ["esc", "clean_air"], "narrative": "x"},
@@ -225,7 +226,7 @@ def test_a_city_entry_gets_its_indicator_table(app, client):
     with pytest.raises(InvalidTransition):
         services.add_indicator_value(air, esc_indicator, 2025, Decimal("98"), None, actor=committee)
     db.session.commit()
-    login(client, committee.email, "mat-khau-ubnd")
+    login(client, committee.email, "che-thai-nguyen-ngon")
     page = client.get(f"/nominations/{nomination.id}/entries/{air.id}").get_data(as_text=True)
     assert pm10.name_vi in page or pm10.name_en in page
 

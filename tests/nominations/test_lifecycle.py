@@ -2,7 +2,8 @@
 province's endorser and the secretariat do to one dossier, through the real pages and forms.
 
 After every step: no server error; the dossier only ever moves along an edge of the rule book's
-state graph, and each move is in the audit log; what the applicant saved last is exactly what is
+state graph, which is also a step of the transitions table (nominations/rules.py), and each move is in the
+audit log; what the applicant saved last is exactly what is
 stored (a refused or stale save loses nothing and changes nothing)."""
 
 import io
@@ -27,6 +28,7 @@ from award_app.accounts.models import Role
 from award_app.accounts.services import set_endorser_scopes
 from award_app.audit.models import AuditEvent
 from award_app.extensions import db
+from award_app.nominations import rules
 from award_app.nominations.models import Nomination, NominationState
 from award_app.rounds.models import ProgrammeCode, RoundState
 from tests.fixtures_dossiers import PDF, complete_school_dossier, open_round, school_applicant, school_details
@@ -81,7 +83,7 @@ class DossierLifecycle(RuleBasedStateMachine):
         secretariat = self.make_user(f"thuky{n}@lifecycle.vn", "secretariat")
         db.session.commit()
         self.school, self.province, self.staff = (self.client(who, password) for who, password in (
-            (self.applicant, "mat-khau-truong"), (endorser, None), (secretariat, None)))
+            (self.applicant, "cay-bang-truoc-cong-truong"), (endorser, None), (secretariat, None)))
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -217,6 +219,7 @@ class DossierLifecycle(RuleBasedStateMachine):
         db.session.refresh(nomination)
         if nomination.state != self.state:
             assert nomination.state in NEXT[self.state], f"{self.state} → {nomination.state}"
+            assert nomination.state in rules.next_states(self.state), f"{self.state} → {nomination.state}: no step"
             events = self.audit_count()
             assert events > self.events, f"{self.state} → {nomination.state} left no audit event"
             self.state = nomination.state
@@ -228,6 +231,11 @@ class DossierLifecycle(RuleBasedStateMachine):
         lost = {k: (self.details.get(k), saved.get(k)) for k in saved.keys() | self.details.keys()
                 if saved.get(k) != self.details.get(k)}
         assert not lost, lost
+
+
+def test_the_rule_book_of_this_test_is_in_the_transitions_table():
+    assert {(old, new) for old, nexts in NEXT.items() for new in nexts
+            if new not in rules.next_states(old)} == set()
 
 
 def test_random_sequences_of_actions_keep_the_dossier_valid(app):

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from award_app.accounts.services import set_endorser_scopes
 from award_app.extensions import db
-from award_app.nominations import rules, services
+from award_app.nominations import lifecycle, rules, services
 from award_app.nominations.models import Nomination, NominationState
 from award_app.rounds.models import ProgrammeCode
 from tests.helpers import CSRF_PATTERN, login, submit
@@ -125,7 +125,7 @@ def test_a_withdrawn_dossier_does_not_count(app):
     round_ = open_round()
     school = applicant("school")
     first = draft(round_, school, ECO_SCHOOL)
-    services.withdraw(first, "Nộp nhầm.", actor=school)
+    lifecycle.withdraw(first, "Nộp nhầm.", actor=school)
     db.session.commit()
     second = draft(round_, school, ECO_SCHOOL)
     assert second.dossier_key == first.dossier_key == "nguyen trai|thcs"

@@ -11,11 +11,10 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from award_app.columns import utcnow
+from award_app.clock import VIETNAM, utcnow
 from award_app.errors import InvalidTransition, StaleEdit
 from award_app.extensions import db
-from award_app.formfields import VIETNAM
-from award_app.nominations import services
+from award_app.nominations import lifecycle, services
 from award_app.nominations.models import Document, Nomination, NominationState
 from award_app.rounds.models import ProgrammeCode, RoundState
 from award_app.rounds.services import create_round
@@ -271,12 +270,12 @@ def test_an_item_takes_no_more_files_than_its_maximum(app):
 
 def test_withdrawal_before_approval_keeps_the_reason(app):
     nomination = submitted(open_round())
-    services.withdraw(nomination, "  Trường xin rút hồ sơ để hoàn thiện minh chứng.  ", actor=nomination.applicant)
+    lifecycle.withdraw(nomination, "  Trường xin rút hồ sơ để hoàn thiện minh chứng.  ", actor=nomination.applicant)
     db.session.commit()
     assert nomination.state == NominationState.WITHDRAWN
     assert nomination.state_reason == "Trường xin rút hồ sơ để hoàn thiện minh chứng."
     with pytest.raises(InvalidTransition):
-        services.withdraw(nomination, "lần nữa", actor=nomination.applicant)
+        lifecycle.withdraw(nomination, "lần nữa", actor=nomination.applicant)
 
 
 def test_a_withdrawal_works_in_later_stages_too(app):
@@ -284,6 +283,6 @@ def test_a_withdrawal_works_in_later_stages_too(app):
     nomination = submitted(round_)
     round_.state = RoundState.SCREENING
     db.session.commit()
-    services.withdraw(nomination, "Không còn đủ điều kiện.", actor=nomination.applicant)
+    lifecycle.withdraw(nomination, "Không còn đủ điều kiện.", actor=nomination.applicant)
     db.session.commit()
     assert nomination.state == NominationState.WITHDRAWN

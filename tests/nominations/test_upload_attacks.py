@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from award_app.extensions import db
+from award_app.nominations import cleaning, files
 from award_app.nominations.models import Document
 from award_app.storage import current_storage
 from tests.fixtures_dossiers import PDF, open_round, school_applicant
@@ -41,7 +42,7 @@ REFUSED = [
 def page(app, client):
     round_ = open_round()
     applicant = school_applicant()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     submit(client, f"/nominations/start/{round_.id}", form_url="/nominations/")
     item = next(i for i in round_.checklist if i.code == "self_assessment")  # accepts PDF and DOCX
     return client, item
@@ -154,3 +155,45 @@ def test_pdfs_kept_before_neutralisation_are_neutralised_by_the_upgrade_command(
     with client.get(f"/nominations/1/documents/{document.id}") as response:
         assert b"/JavaScript" not in response.data and b"/OpenAction" not in response.data
     assert runner.invoke(args=["nominations", "neutralise-pdfs"]).output.startswith("0 PDF(s)")
+
+
+def test_a_pdf_longer_than_jurors_receive_is_refused_in_a_blind_round(page, monkeypatch):
+    client, item = page
+    item.round.blind = True
+    db.session.commit()
+    monkeypatch.setattr(cleaning, "MAX_BLIND_PDF_PAGES", 2)
+    three_pages = pikepdf.new()
+    for _ in range(3):
+        three_pages.add_blank_page(page_size=(36, 36))
+    body = io.BytesIO()
+    three_pages.save(body)
+    response = _upload(client, item, "dai.pdf", body.getvalue())
+    assert "This PDF has more than 2 pages" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Document)).all() == []
+    _upload(client, item, "ngan.pdf", PDF)  # within the bound: kept, and its blind copy made at once
+    document = db.session.scalars(select(Document)).one()
+    assert not document.cannot_be_cleaned and current_storage().exists(files.blind_copy_key(document.sha256))
+
+
+def test_a_strict_word_document_is_refused_in_a_blind_round_and_kept_elsewhere(page):
+    client, item = page
+    item.round.blind = True
+    db.session.commit()
+    response = _upload(client, item, "bao-cao.docx", _with_strict_document())
+    assert "saved as Strict Open XML" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Document)).all() == []
+    item.round.blind = False
+    db.session.commit()
+    _upload(client, item, "bao-cao.docx", _with_strict_document())
+    assert db.session.scalars(select(Document)).one().kind.value == "docx"
+
+
+def _with_strict_document() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                                                'content-types"/>')
+        archive.writestr("word/document.xml", '<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/'
+                                              'main"><w:body><w:p><w:r><w:t>Báo cáo</w:t></w:r></w:p></w:body>'
+                                              '</w:document>')
+    return out.getvalue()

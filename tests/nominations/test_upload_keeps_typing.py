@@ -9,7 +9,7 @@ from tests.helpers import login, submit
 def test_uploading_a_file_saves_what_was_typed_too(app, client):
     round_ = open_round()
     applicant = school_applicant()
-    login(client, applicant.email, "mat-khau-truong")
+    login(client, applicant.email, "cay-bang-truoc-cong-truong")
     submit(client, f"/nominations/start/{round_.id}", form_url="/nominations/")
     url = "/nominations/1/edit"
     page = client.get(url).get_data(as_text=True)

@@ -20,10 +20,18 @@ LINK = "https://giaithuong.example.gov.vn/x"
 def contexts(nomination, juror) -> dict[str, dict]:
     round_ = nomination.round
     due = date(2027, 1, 20)
+    supplement = SimpleNamespace(id=1, nomination=nomination, due_on=due)
     digest = SimpleNamespace(scoring=[SimpleNamespace(round=round_, unfinished=2)],
-                             documents=[SimpleNamespace(nomination=nomination, due_on=due, working_days_left=3)])
+                             documents=[SimpleNamespace(nomination=nomination, due_on=due, working_days_left=3)],
+                             supplements=[SimpleNamespace(supplement=supplement, days_left=4)],
+                             asean_deadlines=[SimpleNamespace(round=round_, deadline=due, open_supplements=1,
+                                                              package_made=False)])
     return {
-        "account_registered": {"sign_in": LINK},
+        "account_registered": {"sign_in": LINK, "hours": 48, "confirm": LINK},
+        "asean_supplement_requested": {"nomination": nomination, "items": ["CV in English"], "supplement": supplement,
+                                       "call": SimpleNamespace(deadline=due), "url": LINK},
+        "email_confirmation": {"hours": 48, "confirm": LINK},
+        "second_factor_reset": {"sign_in": LINK},
         "assignment_digest": {"round": round_, "nominations": [nomination], "link": LINK},
         "conflict_declared": {"round": round_, "juror": juror, "references": [nomination.reference], "link": LINK},
         "council_invitation": {"round": round_, "membership": None, "link": LINK, "days": 7, "needs_password": True},
@@ -31,7 +39,8 @@ def contexts(nomination, juror) -> dict[str, dict]:
                                 "message": "Xin bổ sung báo cáo có chữ ký.", "due_on": due},
         "password_reset": {"hours": 1, "link": LINK},
         "registration_attempt": {"sign_in": LINK, "reset": LINK},
-        "reminder_digest": {"digest": digest, "scoring_link": LINK, "links": {nomination.id: LINK}},
+        "reminder_digest": {"digest": digest, "scoring_link": LINK, "links": {nomination.id: LINK},
+                            "supplement_links": {1: LINK}, "asean_links": {getattr(round_, "id", None): LINK}},
         "returned": {"nomination": nomination, "comment": "Thiếu chữ ký của Hiệu trưởng."},
         "screened": {"nomination": nomination, "eligible": False, "reason": "Trường đã được công nhận năm 2023."},
         "submitted": {"nomination": nomination},

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from award_app.clock import VIETNAM
 from award_app.eligibility import services as eligibility
 from award_app.extensions import db
-from award_app.formfields import VIETNAM
 from award_app.notifications.models import OutboxMessage
 from award_app.reminders.models import ReminderDigest
 from award_app.reminders.services import send_reminders

@@ -42,9 +42,10 @@ def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_
 
     round_ = open_round(ProgrammeCode.YOUTH)
     round_.blind, round_.endorsement_required = True, False
-    applicant = register_applicant(email="mai@example.vn", password="mat-khau-mai", full_name="Nguyễn Thị Mai Anh",
-                                   applicant_kind=ApplicantKind.YOUNG_PERSON, organisation="CLB Sống xanh", phone="",
-                                   province_id="ha-noi-34", locale=None, notice_version="t")
+    applicant = register_applicant(email="mai@example.vn", password="dua-hau-mua-he-ngot",
+                                   full_name="Nguyễn Thị Mai Anh", applicant_kind=ApplicantKind.YOUNG_PERSON,
+                                   organisation="CLB Sống xanh", phone="", province_id="ha-noi-34", locale=None,
+                                   notice_version="t", email_confirmed=True)
     nomination = nominations.create_nomination(round_, applicant)
     details = {"nominee_name": "Nguyễn Thị Mai Anh", "date_of_birth": "2001-04-12", "citizenship": "VN",
                "nominee_email": "mai@example.vn", "province_id": "ha-noi-34", "fields_of_work": ["waste"],
@@ -67,7 +68,7 @@ def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_
     advance_round(round_, RoundState.CLOSED)
     advance_round(round_, RoundState.SCREENING)
     screen(nomination, ScreeningOutcome.ELIGIBLE, "", actor=secretariat)
-    juror = create_staff_account(email="gk@vien.vn", password="mat-khau-giam-khao", full_name="Giám Khảo",
+    juror = create_staff_account(email="gk@vien.vn", password="ca-chep-vuot-vu-mon", full_name="Giám Khảo",
                                  organisation="Viện", roles=set())
     jury.add_member(round_, juror, is_chair=True, actor=secretariat)
     jury.assign(nomination, juror, actor=secretariat)
@@ -76,7 +77,7 @@ def test_a_blind_round_hides_the_nominee_on_every_juror_page_and_file(app, make_
 
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    login(client, juror.email, "mat-khau-giam-khao")
+    login(client, juror.email, "ca-chep-vuot-vu-mon")
     pages = [client.get(f"/jury/round/{round_.id}/declaration").get_data(as_text=True)]
     submit(client, f"/jury/round/{round_.id}/declaration")
     entry = nomination.entries[0]

@@ -1,7 +1,7 @@
 """One dossier per applicant and school and level (nominee, city) per round: a key per dossier, unique unless withdrawn
 
 Revision ID: onedossier01
-Revises: sessions01
+Revises: asean01
 Create Date: 2026-12-02 10:00:00
 
 Each dossier gets its key from what was saved ("nguyen trai|thcs", "tran thi mai", "hue"; "" while unnamed), by the
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'onedossier01'
-down_revision = 'sessions01'
+down_revision = 'asean01'
 branch_labels = None
 depends_on = None
 
