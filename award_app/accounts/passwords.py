@@ -10,11 +10,11 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 from zxcvbn import matching, scoring, zxcvbn
 
 from award_app.accounts.password_words import COMMON
+from award_app.clock import today_in_vietnam
 
 # zxcvbn looks every password up in its lists; this one is added to them once, for every caller.
 LOCAL_LIST = "vietnamese"
@@ -22,7 +22,7 @@ matching.add_frequency_lists({LOCAL_LIST: list(dict.fromkeys(COMMON))})
 # zxcvbn 4.5 knows years up to 2019 (and counts from 2017): "Matkhau@2026" had its year guessed as four random
 # digits, a thousand times harder than it is. Every year of this century is a year, counted from this one.
 matching.REGEXEN["recent_year"] = re.compile(r"19\d\d|20\d\d")
-scoring.REFERENCE_YEAR = date.today().year
+scoring.REFERENCE_YEAR = today_in_vietnam().year
 
 MIN_LENGTH = 10
 # zxcvbn's time grows fast with the length: only the first 100 characters are measured (a strong start is
